@@ -1,0 +1,54 @@
+/**
+ * Internal, fully resolved configuration: produced once by `normalizeConfig`, then read by the wrapper, the payload
+ * builder and the delivery engine. Nothing here is public API.
+ */
+import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.js'
+import type { WebHookTransport, WebHookStore } from '../delivery/types.js'
+
+export interface ResolvedRetry {
+  /** Delays in ms before each retry, or undefined when exponential. */
+  schedule: readonly number[] | undefined
+  retries: number
+  minDelay: number
+  maxDelay: number
+  jitter: boolean
+}
+
+export interface ResolvedHook {
+  /** Position in `hooks`, for messages (`hooks[2]`). */
+  index: number
+  /** The method field as configured (exact name or pattern). */
+  method: string
+  exclude: readonly string[]
+  pre: boolean
+  post: boolean
+  url: string
+  /** The URL with credentials removed, for logs, events and stats. */
+  safeUrl: string
+  /** Queue key: one queue per endpoint (the URL without credentials or fragment). */
+  endpoint: string
+  format: 'json' | 'office365'
+  waitForResponse: boolean
+  veto: boolean
+  failOpen: boolean
+  timeout: number
+  retry: ResolvedRetry | false
+  concurrency: number
+  /** Decoded HMAC keys, one per active secret. */
+  secrets: readonly Uint8Array[]
+  /** Extra headers, lower-case names. */
+  headers: Readonly<Record<string, string>>
+}
+
+export interface ResolvedConfig {
+  hooks: readonly ResolvedHook[]
+  user: WebHooksConfig['user']
+  onError: ((event: WebHookErrorEvent) => void) | undefined
+  logger: WebHookLogger | undefined
+  includeErrorStack: boolean
+  maxPayloadBytes: number
+  /** The source config, for options only the engine reads (queue, breaker, store, transport, safeUrls, redact). */
+  source: WebHooksConfig
+  transport: WebHookTransport | undefined
+  store: WebHookStore | undefined
+}

@@ -1,0 +1,299 @@
+/**
+ * The public configuration of `withWebHooks`. Its `hooks` entries are Xen Orchestra's, field for field, so an XO
+ * configuration (`{ hooks: [...] }` as XO stores it) works unchanged; every other field is optional and adds to XO.
+ *
+ * @packageDocumentation
+ */
+import type { LiteralUnion } from 'type-fest'
+import type { WebHookDeliveryEventMap, WebHookStore, WebHookTransport } from '../delivery/types.js'
+
+/** When a hook fires: before the call, after it, or both (Xen Orchestra's values). */
+export type WebHookType = 'pre' | 'post' | 'pre/post'
+
+/** The body sent: XO's JSON payload, or a Microsoft Teams / Office 365 MessageCard. */
+export type WebHookFormat = 'json' | 'office365'
+
+/**
+ * Retry policy of deliveries. `false` turns retries off.
+ *
+ * @example { schedule: [1000, 5000, 30000] }
+ * @example { retries: 5, minDelay: 500, maxDelay: 60000 }
+ */
+export interface WebHookRetryOptions {
+  /**
+   * Explicit delays in ms before each retry; its length is the number of retries. Takes precedence over the
+   * exponential fields.
+   */
+  schedule?: readonly number[]
+  /**
+   * Number of retries after the first attempt, with exponential backoff and full jitter.
+   * @default 5
+   */
+  retries?: number
+  /**
+   * Delay before the first retry, in ms (doubled on each retry).
+   * @default 1000
+   */
+  minDelay?: number
+  /**
+   * Cap on one retry delay, in ms (also the cap on an honoured `Retry-After`).
+   * @default 300000
+   */
+  maxDelay?: number
+  /**
+   * Randomise delays (full jitter) so that many senders do not retry in lock-step.
+   * @default true
+   */
+  jitter?: boolean
+}
+
+/** Safe-URL policy against server-side request forgery. */
+export interface WebHookSafeUrlOptions {
+  /**
+   * Hosts, IP addresses or CIDR ranges that stay allowed even though they are private, e.g.
+   * `['hooks.internal.example', '10.1.2.0/24']`.
+   * @default []
+   */
+  allow?: readonly string[]
+}
+
+/** Redaction of secrets in payloads. XO's obfuscation of `params` is the default. */
+export interface WebHookRedactOptions {
+  /**
+   * Extra keys whose string values are obfuscated (exact names, case-sensitive), added to XO's `token`,
+   * `passphrase`, `encryptionKey` and `/password/i`.
+   * @default []
+   */
+  keys?: readonly string[]
+  /**
+   * Extra patterns matched against key names (a string is compiled case-insensitively).
+   * @default []
+   */
+  patterns?: readonly (RegExp | string)[]
+  /**
+   * Obfuscate `result` too.
+   * @default false
+   */
+  result?: boolean
+  /**
+   * Obfuscate `error` too.
+   * @default false
+   */
+  error?: boolean
+  /**
+   * Replacement text.
+   * @default '* obfuscated *'
+   */
+  replacement?: string
+}
+
+/** Delivery options a hook may set for itself, overriding the configuration's. */
+export interface WebHookDeliveryOptions {
+  /**
+   * Request timeout in ms (headers and body).
+   * @default 10000
+   */
+  timeout?: number
+  /**
+   * Retries; `false` for none.
+   * @default { retries: 5, minDelay: 1000, maxDelay: 300000, jitter: true }
+   */
+  retry?: false | WebHookRetryOptions
+  /**
+   * Requests in flight at once to one endpoint (URL).
+   * @default 8
+   */
+  concurrency?: number
+  /**
+   * Standard Webhooks secret(s) (`whsec_…`): every request is signed with each of them (several during rotation).
+   * @example 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+   */
+  secret?: string | readonly string[]
+  /**
+   * Extra request headers, e.g. `{ authorization: 'Bearer …' }`. `content-type` and `webhook-*` are ours and cannot be
+   * set here.
+   * @default {}
+   */
+  headers?: Readonly<Record<string, string>>
+}
+
+/**
+ * One hook, as Xen Orchestra's web-hooks plugin stores it, with optional extensions.
+ *
+ * @example { method: 'vm.start', type: 'pre/post', url: 'https://hooks.example/xo', format: 'json' }
+ */
+export interface HookConfig extends WebHookDeliveryOptions {
+  /**
+   * The method the hook is bound to: an exact name (`vm.start`, as in XO), or a pattern: `vm.*` (any method whose name
+   * starts with `vm.`), `*` (every method).
+   */
+  method: string
+  /**
+   * Method patterns excluded from `method`, e.g. `['vm.stats', 'vm.get*']`.
+   * @default []
+   */
+  exclude?: readonly string[]
+  /** `pre`: before the call; `post`: after it completed; `pre/post`: both. */
+  type: LiteralUnion<WebHookType, string>
+  /** The full URL the request is sent to (http or https). */
+  url: string
+  /**
+   * Payload format.
+   * @default 'json'
+   */
+  format?: LiteralUnion<WebHookFormat, string>
+  /**
+   * Pre hooks only: the call waits until this hook's request finished (success, failure or timeout). It never aborts
+   * the call (Xen Orchestra's meaning).
+   * @default false
+   */
+  waitForResponse?: boolean
+  /**
+   * Pre hooks only: the call goes ahead only when the hook answers 2xx; another answer rejects the call with a
+   * `WebHookVetoError`. Implies waiting.
+   * @default false
+   */
+  veto?: boolean
+  /**
+   * Veto hooks only: when the hook cannot be reached or times out, let the call go ahead (fail-open) instead of
+   * denying it (fail-closed).
+   * @default false
+   */
+  failOpen?: boolean
+}
+
+/** Who made a call, as returned by the `user` option. */
+export interface WebHookUser {
+  /** Sent as `userId`. */
+  id?: string | undefined
+  /** Sent as `userName`. */
+  name?: string | undefined
+  /** Sent as `userIp`. */
+  ip?: string | undefined
+}
+
+/** Why a delivery failed, given to `onError`. */
+export interface WebHookErrorEvent {
+  /** The error (a `WebHookDeliveryError` for HTTP failures). */
+  error: Error
+  /** The hook's URL, credentials removed. */
+  url: string
+  /** The method of the call. */
+  method: string
+  /** `pre` or `post`. */
+  type: 'pre' | 'post'
+  /** The call's id. */
+  callId: string
+  /** The delivery id (`webhook-id` header). */
+  deliveryId: string
+}
+
+/**
+ * A logger; `console`, pino and most loggers satisfy it. Methods are called with a message and a context object.
+ */
+export interface WebHookLogger {
+  debug?(message: string, context?: object): void
+  info?(message: string, context?: object): void
+  warn(message: string, context?: object): void
+  error(message: string, context?: object): void
+}
+
+/** Bounds on queued deliveries. */
+export interface WebHookQueueOptions {
+  /**
+   * Most deliveries queued across all endpoints.
+   * @default 100000
+   */
+  maxSize?: number
+  /**
+   * Most deliveries queued for one endpoint.
+   * @default 10000
+   */
+  maxSizePerEndpoint?: number
+  /**
+   * What happens to a delivery that does not fit: `drop-newest` refuses it, `drop-oldest` evicts the oldest queued
+   * one of the same endpoint. Either way it is counted and reported (`delivery:dropped`), never silently lost.
+   * @default 'drop-oldest'
+   */
+  overflow?: 'drop-newest' | 'drop-oldest'
+  /**
+   * `per-call`: a call's post is never delivered to a URL before its pre; `fifo`: strict first-in-first-out per
+   * endpoint (one request in flight per endpoint).
+   * @default 'per-call'
+   */
+  ordering?: 'per-call' | 'fifo'
+}
+
+/** Circuit breaker per endpoint. */
+export interface WebHookBreakerOptions {
+  /**
+   * Consecutive failures that open the breaker (the endpoint is paused; its deliveries stay queued).
+   * @default 10
+   */
+  threshold?: number
+  /**
+   * Time in ms before a paused endpoint is probed again.
+   * @default 30000
+   */
+  cooldown?: number
+}
+
+/**
+ * The configuration of `withWebHooks`. An XO web-hooks configuration (`{ hooks: [...] }`) is one as it is.
+ *
+ * @typeParam Context - the dispatcher's third argument (a connection, a request…).
+ */
+export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeliveryOptions {
+  /** The hooks. */
+  hooks: readonly HookConfig[]
+  /**
+   * Who made the call, for `userId`, `userName` and `userIp`. Called once per matched call, with the dispatcher's
+   * arguments. Without it, payloads have no user fields.
+   * @default undefined
+   */
+  user?: (
+    context: Context,
+    method: string,
+    params: Params
+  ) => WebHookUser | undefined | Promise<WebHookUser | undefined>
+  /** Called for each delivery that failed for good. Never throws into the call. */
+  onError?: (event: WebHookErrorEvent) => void
+  /**
+   * Where failures and state changes are logged.
+   * @default undefined (silent)
+   */
+  logger?: WebHookLogger
+  /** Redaction; `false` turns XO's default obfuscation off. */
+  redact?: false | WebHookRedactOptions
+  /**
+   * Send error stacks in post payloads (XO does; we do not by default).
+   * @default false
+   */
+  includeErrorStack?: boolean
+  /**
+   * Largest body sent, in bytes; a larger payload has its largest fields replaced by a marker.
+   * @default 1048576
+   */
+  maxPayloadBytes?: number
+  /**
+   * Refuse private, loopback, link-local, CGNAT and cloud-metadata addresses, checked on the resolved address.
+   * @default false
+   */
+  safeUrls?: boolean | WebHookSafeUrlOptions
+  /** Queue bounds, overflow policy and ordering. */
+  queue?: WebHookQueueOptions
+  /** Circuit breaker per endpoint; `false` turns it off. */
+  breaker?: false | WebHookBreakerOptions
+  /**
+   * How requests are sent.
+   * @default undiciTransport() on Node
+   */
+  transport?: WebHookTransport
+  /**
+   * Where pending deliveries are kept.
+   * @default memoryStore()
+   */
+  store?: WebHookStore
+  /** Listeners of delivery events, keyed by event name (also available as `.webHooks.on`). */
+  on?: { [E in keyof WebHookDeliveryEventMap]?: (event: WebHookDeliveryEventMap[E]) => void }
+}
