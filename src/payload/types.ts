@@ -28,10 +28,10 @@ export type WebHookParamsOf<Spec> = Spec extends { params: infer P } ? P : unkno
  * (Xen Orchestra's rule).
  */
 export type WebHookResultOf<Spec> = Spec extends { result: infer R }
-  ? [R] extends [undefined | void]
+  ? [R] extends [void]
     ? true
     : undefined extends R
-      ? Exclude<R, undefined | void> | true
+      ? Exclude<R, undefined> | true
       : R
   : unknown
 

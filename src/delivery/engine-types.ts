@@ -1,0 +1,39 @@
+/**
+ * The contract between the wrapper (which builds payloads) and the delivery engine (which sends them).
+ * Internal: not exported from the package.
+ */
+import type { ResolvedHook } from '../config/normalized.js'
+import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
+
+/** One payload for one hook: what the engine queues, signs, sends and retries. */
+export interface OutgoingDelivery {
+  /** Delivery id, sent as `webhook-id`; the same on every attempt. */
+  id: string
+  hook: ResolvedHook
+  type: 'pre' | 'post'
+  callId: string
+  method: string
+  /** The serialised body, exactly as it will be sent and signed. */
+  body: string
+  /** ms since the epoch. */
+  createdAt: number
+}
+
+export interface DeliveryEngine {
+  /** Fire-and-forget: queue it; outcomes are reported by events, `onError` and the logger. Never throws. */
+  enqueue(delivery: OutgoingDelivery): void
+  /**
+   * Send now and wait (waitForResponse and veto hooks): retries only until `deadline` (ms since the epoch), so the
+   * caller is never delayed past it. Never rejects: failures are in the outcome.
+   */
+  deliver(delivery: OutgoingDelivery, deadline: number): Promise<WebHookDeliveryOutcome>
+  /** The hooks changed (configure): refresh per-endpoint options, re-enable endpoints stopped by 410. */
+  configure(hooks: readonly ResolvedHook[]): void
+  /** Stop intake, drain until the timeout, return what was not delivered. */
+  close(options?: { timeout?: number }): Promise<WebHookCloseResult>
+  stats(): WebHookStats
+  on<E extends keyof WebHookDeliveryEventMap>(
+    event: E,
+    listener: (event: WebHookDeliveryEventMap[E]) => void
+  ): () => void
+}
