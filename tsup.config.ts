@@ -1,18 +1,22 @@
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    receiver: 'src/receiver/index.ts',
-  },
-  format: ['esm', 'cjs'],
+const entry: Options['entry'] = {
+  index: 'src/index.ts',
+  receiver: 'src/receiver/index.ts',
+}
+
+const common: Options = {
+  entry,
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'node20',
   platform: 'node',
-  splitting: true,
   treeshake: true,
-  // ky and nanoid are ESM-only: bundle them into the CommonJS build so `require('rpc-web-hooks')` works on Node 20.
-  noExternal: ['ky', 'nanoid'],
-})
+}
+
+export default defineConfig([
+  { ...common, format: ['esm'], splitting: true },
+  // ky and nanoid are ESM-only: the CommonJS build bundles them so `require('rpc-web-hooks')` works on Node 20
+  // (Node 20 cannot `require()` an ES module without a flag).
+  { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'] },
+])
