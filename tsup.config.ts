@@ -3,6 +3,10 @@ import { defineConfig, type Options } from 'tsup'
 const entry: Options['entry'] = {
   index: 'src/index.ts',
   receiver: 'src/receiver/index.ts',
+  // `rpc-web-hooks/xo` (XO loads it with require: the CJS build exposes `.default`) and `rpc-web-hooks/json-rpc-2.0`
+  // (json-rpc-2.0 is an optional peer dependency, external like every dependency).
+  xo: 'src/adapters/xo/index.ts',
+  'json-rpc-2.0': 'src/adapters/json-rpc-2.0/index.ts',
 }
 
 const common: Options = {
@@ -19,4 +23,6 @@ export default defineConfig([
   // ky and nanoid are ESM-only: the CommonJS build bundles them so `require('rpc-web-hooks')` works on Node 20
   // (Node 20 cannot `require()` an ES module without a flag).
   { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'] },
+  // The `rpc-web-hooks` command (package.json `bin`): ESM only, no type declarations; esbuild keeps the shebang.
+  { entry: { cli: 'src/cli/index.ts' }, format: ['esm'], sourcemap: true, target: 'node20', platform: 'node' },
 ])

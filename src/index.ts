@@ -1,8 +1,27 @@
 // The sender's public face: every export by name.
+export { withWebHooks } from './with-web-hooks.js'
+export type {
+  WithWebHooks,
+  WebHooksController,
+  WebHookDispatcher,
+  DispatcherParams,
+  DispatcherContext,
+  WrappedParameters,
+} from './with-web-hooks.js'
+export { createWebHooks } from './web-hooks.js'
+export type { WebHooks } from './web-hooks.js'
+export type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
+export { configurationSchema } from './config/schema.js'
+export { WebHookVetoError } from './errors/veto-error.js'
+export type { WebHookVetoErrorCode, WebHookVetoErrorOptions } from './errors/veto-error.js'
+export { WebHookTestError } from './errors/test-error.js'
+export { WebHookUserError } from './errors/user-error.js'
 export { WebHookError, isWebHookError } from './errors/web-hook-error.js'
 export { WebHookConfigError } from './errors/config-error.js'
 export type { WebHookConfigErrorCode } from './errors/config-error.js'
 export { generateSecret } from './security/secret.js'
+export { WebHookUnsafeUrlError } from './errors/unsafe-url-error.js'
+export type { WebHookAddressRange } from './errors/unsafe-url-error.js'
 export type {
   HookConfig,
   WebHooksConfig,
@@ -42,4 +61,25 @@ export type {
   WebHookDeliveryEventMap,
   WebHookStats,
   WebHookCloseResult,
+  WebHookDeliveryInfo,
+  WebHookDropReason,
+  WebHookBreakerState,
+  WebHookLatencyStats,
+  WebHookEndpointStats,
+  WebHookStoredDelivery,
+  WebHookDeadLetter,
+  WebHookLease,
+  WebHookStoreContext,
 } from './delivery/types.js'
+export { undiciTransport } from './delivery/transports/undici.js'
+export type {
+  WebHookUndiciTransportOptions,
+  WebHookTlsOptions,
+  WebHookClosableTransport,
+} from './delivery/transports/undici.js'
+export { kyTransport } from './delivery/transports/ky.js'
+export type { WebHookKyTransportOptions } from './delivery/transports/ky.js'
+export { memoryStore } from './delivery/memory-store.js'
+export type { WebHookMemoryStore, WebHookMemoryStoreOptions } from './delivery/memory-store.js'
+export { WebHookDeliveryError } from './errors/delivery-error.js'
+export type { WebHookDeliveryErrorCode, WebHookDeliveryErrorOptions } from './errors/delivery-error.js'

@@ -14,11 +14,24 @@ export interface ResolvedRetry {
   jitter: boolean
 }
 
+/** Redaction, resolved: which keys are obfuscated, and in which payload fields. */
+export interface ResolvedRedact {
+  /** Exact key names. */
+  keys: ReadonlySet<string>
+  /** Patterns tested against key names (no `g`/`y` flag, so `test` is stateless). */
+  patterns: readonly RegExp[]
+  result: boolean
+  error: boolean
+  replacement: string
+}
+
 export interface ResolvedHook {
   /** Position in `hooks`, for messages (`hooks[2]`). */
   index: number
   /** The method field as configured (exact name or pattern). */
   method: string
+  /** Whether `method` is a pattern (contains `*`). */
+  pattern: boolean
   exclude: readonly string[]
   pre: boolean
   post: boolean
@@ -47,6 +60,8 @@ export interface ResolvedConfig {
   logger: WebHookLogger | undefined
   includeErrorStack: boolean
   maxPayloadBytes: number
+  /** `undefined` when redaction is off (`redact: false`). */
+  redact: ResolvedRedact | undefined
   /** The source config, for options only the engine reads (queue, breaker, store, transport, safeUrls, redact). */
   source: WebHooksConfig
   transport: WebHookTransport | undefined

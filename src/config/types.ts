@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { LookupFunction } from 'node:net'
 import type { LiteralUnion } from 'type-fest'
 import type { WebHookDeliveryEventMap, WebHookStore, WebHookTransport } from '../delivery/types.js'
 
@@ -51,10 +52,18 @@ export interface WebHookRetryOptions {
 export interface WebHookSafeUrlOptions {
   /**
    * Hosts, IP addresses or CIDR ranges that stay allowed even though they are private, e.g.
-   * `['hooks.internal.example', '10.1.2.0/24']`.
+   * `['hooks.internal.example', '10.1.2.0/24']`. A host entry may start with `*.` to allow its subdomains.
    * @default []
    */
   allow?: readonly string[]
+  /**
+   * How host names are resolved before their addresses are checked: node:dns `lookup`'s signature. It is called with
+   * `all: true` and may answer an array or a single address. Mostly for tests (map a name to 127.0.0.1) or a custom
+   * resolver.
+   * @default lookup from node:dns
+   * @example { lookup: (hostname, options, callback) => callback(null, '127.0.0.1', 4) }
+   */
+  lookup?: LookupFunction
 }
 
 /** Redaction of secrets in payloads. XO's obfuscation of `params` is the default. */
@@ -108,7 +117,7 @@ export interface WebHookDeliveryOptions {
    * Standard Webhooks secret(s) (`whsec_…`): every request is signed with each of them (several during rotation).
    * @example 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
    */
-  secret?: string | readonly string[]
+  secret?: string | readonly string[] | undefined
   /**
    * Extra request headers, e.g. `{ authorization: 'Bearer …' }`. `content-type` and `webhook-*` are ours and cannot be
    * set here.
@@ -124,8 +133,11 @@ export interface WebHookDeliveryOptions {
  */
 export interface HookConfig extends WebHookDeliveryOptions {
   /**
-   * The method the hook is bound to: an exact name (`vm.start`, as in XO), or a pattern: `vm.*` (any method whose name
-   * starts with `vm.`), `*` (every method).
+   * The method the hook is bound to: an exact name (`vm.start`, as in XO), or a pattern where `*` matches any run of
+   * characters: `vm.*` (any method whose name starts with `vm.`), `*` (every method). When several hooks to the same
+   * `url` match a method for the same event, only the most specific fires (docs/configuration.md#method-patterns).
+   * @example 'vm.start'
+   * @example 'vm.*'
    */
   method: string
   /**
@@ -172,11 +184,14 @@ export interface WebHookUser {
   ip?: string | undefined
 }
 
-/** Why a delivery failed, given to `onError`. */
+/**
+ * Why a delivery failed, given to `onError`. Also used when the `user` option throws (`error` is then a
+ * `WebHookUserError`, `url` and `deliveryId` are `''`): the call goes on either way.
+ */
 export interface WebHookErrorEvent {
-  /** The error (a `WebHookDeliveryError` for HTTP failures). */
+  /** The error (a `WebHookDeliveryError` for HTTP failures, a `WebHookUserError` when `user` threw). */
   error: Error
-  /** The hook's URL, credentials removed. */
+  /** The hook's URL, credentials removed (`''` when the error is not a delivery's). */
   url: string
   /** The method of the call. */
   method: string
@@ -184,7 +199,7 @@ export interface WebHookErrorEvent {
   type: 'pre' | 'post'
   /** The call's id. */
   callId: string
-  /** The delivery id (`webhook-id` header). */
+  /** The delivery id (`webhook-id` header; `''` when the error is not a delivery's). */
   deliveryId: string
 }
 
@@ -248,15 +263,22 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
   hooks: readonly HookConfig[]
   /**
    * Who made the call, for `userId`, `userName` and `userIp`. Called once per matched call, with the dispatcher's
-   * arguments. Without it, payloads have no user fields.
+   * arguments; may be async. Without it, payloads have no user fields. If it throws, the call goes on, its hooks go
+   * out without user fields, and the error is reported to `onError` and the logger.
    * @default undefined
+   * @example user: connection => ({ id: connection.userId, name: connection.userName, ip: connection.remoteAddress })
    */
   user?: (
     context: Context,
     method: string,
     params: Params
   ) => WebHookUser | undefined | Promise<WebHookUser | undefined>
-  /** Called for each delivery that failed for good. Never throws into the call. */
+  /**
+   * Called for each delivery that failed for good (after its retries), and when `user` throws. What it throws is
+   * ignored; it never reaches the call.
+   * @default undefined
+   * @example onError: ({ error, url, method, type }) => log.warn(`${type} hook of ${method} to ${url} failed`, error)
+   */
   onError?: (event: WebHookErrorEvent) => void
   /**
    * Where failures and state changes are logged.

@@ -36,4 +36,9 @@ export interface DeliveryEngine {
     event: E,
     listener: (event: WebHookDeliveryEventMap[E]) => void
   ): () => void
+  /**
+   * Takes dead letters out of the store (all, or those with these ids) and queues them again with their attempts
+   * reset; resolves with how many were queued (those whose endpoint is no longer configured stay out).
+   */
+  replay(ids?: readonly string[]): Promise<number>
 }

@@ -1,82 +1,470 @@
 /**
- * STUB delivery engine (fetch, no retry, no queue) so the wrapper can be built and tested; the delivery-engine work
- * (issue 3) replaces this file, keeping `createDeliveryEngine` and the `DeliveryEngine` contract.
+ * The delivery engine (issue 3): per-endpoint queues with a concurrency limit, pre-before-post ordering per call (or
+ * strict FIFO), retries with backoff and Retry-After, a circuit breaker, bounded memory with an overflow policy, typed
+ * events, stats and a graceful close. Requests go through a pluggable transport (undici by default on Node).
  */
 import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
-import { signWebHook } from '../security/sign.js'
+import { WebHookDeliveryError } from '../errors/delivery-error.js'
+import { createSafeUrlPolicy } from '../security/safe-url.js'
+import { type Attempt, runAttempt } from './attempt.js'
 import type { DeliveryEngine, OutgoingDelivery } from './engine-types.js'
-import type { WebHookDeliveryOutcome } from './types.js'
+import { Endpoint, type Job } from './endpoint.js'
+import { DeliveryEvents } from './events.js'
+import { createJournal } from './journal.js'
+import { createReporter } from './report.js'
+import { breakerSettings, DEFAULT_CLOSE_TIMEOUT, queueSettings } from './options.js'
+import { nextDelay, retriesOf } from './retry.js'
+import { undiciTransport } from './transports/undici.js'
+import type { WebHookStoredDelivery } from './store-types.js'
+import type { WebHookCloseResult, WebHookDeliveryInfo, WebHookDropReason, WebHookStats } from './types.js'
 
 export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
-  const inFlight = new Set<Promise<unknown>>()
-  let closed = false
+  const { source } = config
+  const queue = queueSettings(source.queue)
+  const breaker = breakerSettings(source.breaker)
+  const safeUrls = createSafeUrlPolicy(source.safeUrls)
+  const ownTransport = config.transport === undefined
+  const transport = config.transport ?? undiciTransport(safeUrls === undefined ? {} : { lookup: safeUrls.lookup })
+  const events = new DeliveryEvents((error, event) =>
+    config.logger?.warn('web hook event listener threw', { event, error })
+  )
+  // `source.on` listeners are subscribed by the core (createWebHooks), which re-subscribes them on `configure`.
+  const report = createReporter(config, events)
+  const endpoints = new Map<string, Endpoint>()
+  const hooksByEndpoint = new Map<string, ResolvedHook>()
+  let pendingTotal = 0
+  let droppedTotal = 0
+  let active = 0
+  let closing = false
+  let drained: (() => void) | undefined
+  const inFlightJobs = new Set<Job>()
 
-  async function send(delivery: OutgoingDelivery, timeout: number): Promise<WebHookDeliveryOutcome> {
-    const { hook } = delivery
-    const headers: Record<string, string> = { ...hook.headers, 'content-type': 'application/json' }
-    headers['webhook-id'] = delivery.id
-    if (hook.secrets.length > 0) {
-      const timestamp = Math.floor(Date.now() / 1000)
-      headers['webhook-timestamp'] = String(timestamp)
-      headers['webhook-signature'] = signWebHook(hook.secrets, delivery.id, timestamp, delivery.body)
+  const journal = createJournal(config, requeue)
+
+  /** Re-queues a delivery from the store (recovered or replayed); false when no hook has its endpoint any more. */
+  function requeue(stored: WebHookStoredDelivery): boolean {
+    const hook = hooksByEndpoint.get(stored.endpoint)
+    if (hook === undefined || closing) return false
+    const delivery: OutgoingDelivery = {
+      id: stored.id,
+      hook,
+      type: stored.type,
+      callId: stored.callId,
+      method: stored.method,
+      body: stored.body,
+      createdAt: stored.createdAt,
     }
-    try {
-      const response = await fetch(hook.url, {
-        method: 'POST',
-        headers,
-        body: delivery.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeout),
-      })
-      const body = (await response.text()).slice(0, 4096)
-      if (response.status >= 200 && response.status < 300)
-        return { id: delivery.id, ok: true, status: response.status, body, attempts: 1 }
-      const error = new Error(`${response.status} ${response.statusText}`)
-      report(delivery, error)
-      return { id: delivery.id, ok: false, status: response.status, body, error, attempts: 1 }
-    } catch (error) {
-      report(delivery, error as Error)
-      return { id: delivery.id, ok: false, error: error as Error, attempts: 1 }
+    const job = newJob(delivery, endpointOf(hook), Number.POSITIVE_INFINITY)
+    job.attempts = stored.attempts
+    job.dueAt = stored.notBefore
+    accept(job)
+    return true
+  }
+
+  function indexHooks(hooks: readonly ResolvedHook[]): void {
+    hooksByEndpoint.clear()
+    for (const hook of hooks) hooksByEndpoint.set(hook.endpoint, hook)
+  }
+  indexHooks(config.hooks)
+
+  function endpointOf(hook: ResolvedHook): Endpoint {
+    let endpoint = endpoints.get(hook.endpoint)
+    if (endpoint === undefined) {
+      const concurrency = queue.fifo ? 1 : (hooksByEndpoint.get(hook.endpoint) ?? hook).concurrency
+      endpoint = new Endpoint(hook.endpoint, hook.safeUrl, concurrency, queue.fifo, breaker)
+      endpoints.set(hook.endpoint, endpoint)
+    }
+    return endpoint
+  }
+
+  function newJob(delivery: OutgoingDelivery, endpoint: Endpoint, deadline: number): Job {
+    return {
+      delivery,
+      endpoint,
+      attempts: 0,
+      deadline,
+      resolve: undefined,
+      dueAt: 0,
+      inFlight: false,
+      done: false,
+      controller: undefined,
+      timer: undefined,
+      status: undefined,
+      body: undefined,
+      error: undefined,
     }
   }
 
-  function report(delivery: OutgoingDelivery, error: Error): void {
-    config.logger?.error('web hook failed', { url: delivery.hook.safeUrl, method: delivery.method, error })
-    config.onError?.({
-      error,
-      url: delivery.hook.safeUrl,
-      method: delivery.method,
-      type: delivery.type,
-      callId: delivery.callId,
-      deliveryId: delivery.id,
+  // -- intake -----------------------------------------------------------------------------------------------------
+
+  /** Queues a fire-and-forget job (from `enqueue`, or recovered from a durable store). */
+  function accept(job: Job): void {
+    const { endpoint, delivery } = job
+    if (endpoint.gone) return giveUp(job, goneError(endpoint))
+    if (endpoint.pending >= queue.maxSizePerEndpoint || pendingTotal >= queue.maxSize) {
+      const victim = queue.overflow === 'drop-oldest' ? oldestFor(endpoint) : undefined
+      if (victim === undefined) return drop(job, 'overflow', false)
+      drop(victim, 'overflow', true)
+    }
+    active++
+    endpoint.pending++
+    pendingTotal++
+    if (delivery.type === 'pre') {
+      endpoint.pendingPre.set(delivery.callId, (endpoint.pendingPre.get(delivery.callId) ?? 0) + 1)
+    } else if (endpoint.pendingPre.has(delivery.callId)) {
+      const list = endpoint.blocked.get(delivery.callId)
+      if (list === undefined) endpoint.blocked.set(delivery.callId, [job])
+      else list.push(job)
+      endpoint.blockedCount++
+      return
+    }
+    if (job.dueAt > Date.now()) waitRetry(job)
+    else endpoint.queue.push(job)
+    schedule(endpoint)
+  }
+
+  function oldestFor(endpoint: Endpoint): Job | undefined {
+    if (endpoint.pending >= queue.maxSizePerEndpoint) return endpoint.evictOldest()
+    let largest: Endpoint | undefined
+    for (const other of endpoints.values())
+      if (largest === undefined || other.pending > largest.pending) largest = other
+    return (endpoint.pending > 0 ? endpoint.evictOldest() : undefined) ?? largest?.evictOldest()
+  }
+
+  // -- dispatch ---------------------------------------------------------------------------------------------------
+
+  /** Starts requests on the next turn of the event loop, so the API call that queued them never waits. */
+  function schedule(endpoint: Endpoint): void {
+    if (endpoint.scheduled) return
+    endpoint.scheduled = true
+    setImmediate(() => {
+      endpoint.scheduled = false
+      pump(endpoint)
     })
   }
 
-  function track<T>(promise: Promise<T>): Promise<T> {
-    inFlight.add(promise)
-    promise.finally(() => inFlight.delete(promise)).catch(() => {})
-    return promise
+  function pump(endpoint: Endpoint): void {
+    while (endpoint.canStart()) {
+      const job = endpoint.urgent.shift() ?? endpoint.queue.shift()
+      if (job === undefined) return
+      start(job)
+    }
   }
+
+  function start(job: Job): void {
+    const { endpoint } = job
+    job.attempts++
+    job.inFlight = true
+    endpoint.inFlight++
+    inFlightJobs.add(job)
+    const timeout = Math.max(1, Math.min(job.delivery.hook.timeout, job.deadline - Date.now()))
+    runAttempt(transport, job, timeout, safeUrls, ownTransport).then(settle)
+  }
+
+  function settle(attempt: Attempt): void {
+    const { job } = attempt
+    inFlightJobs.delete(job)
+    if (job.done) return
+    const { endpoint } = job
+    job.inFlight = false
+    job.controller = undefined
+    endpoint.inFlight--
+    job.status = attempt.status
+    job.body = attempt.body
+    job.error = attempt.error
+    const now = Date.now()
+    if (attempt.error === undefined) {
+      endpoint.delivered++
+      endpoint.latency.add(attempt.duration)
+      if (endpoint.breaker.success()) report.resumed(endpoint)
+      report.succeeded(job, attempt.duration)
+      finish(job, true)
+    } else if (attempt.status === 410) {
+      giveUp(job, attempt.error)
+      markGone(endpoint)
+    } else {
+      if (endpoint.breaker.failure(now)) pause(endpoint)
+      const left = attempt.retryable ? retriesOf(job.delivery.hook.retry) - (job.attempts - 1) : 0
+      const policy = job.delivery.hook.retry
+      const delay = left > 0 && policy !== false ? nextDelay(policy, job.attempts, attempt.retryAfter) : 0
+      if (left > 0 && now + delay < job.deadline - 1) {
+        job.dueAt = now + delay
+        endpoint.retried++
+        report.failed(job, left, job.dueAt)
+        journal.retryAt(job)
+        waitRetry(job)
+      } else {
+        report.failed(job, 0, undefined)
+        giveUp(job, attempt.error)
+      }
+    }
+    pump(endpoint)
+  }
+
+  function waitRetry(job: Job): void {
+    const { endpoint } = job
+    if (endpoint.fifo) endpoint.holding++
+    endpoint.retries.push(job)
+    armRetryTimer(endpoint)
+  }
+
+  function armRetryTimer(endpoint: Endpoint): void {
+    const next = endpoint.retries.peek()
+    if (next === undefined) return
+    if (endpoint.retryTimer !== undefined && endpoint.retryTimerAt <= next.dueAt) return
+    clearTimeout(endpoint.retryTimer)
+    endpoint.retryTimerAt = next.dueAt
+    endpoint.retryTimer = setTimeout(() => fireRetries(endpoint), Math.max(0, next.dueAt - Date.now()))
+  }
+
+  function fireRetries(endpoint: Endpoint): void {
+    endpoint.retryTimer = undefined
+    const now = Date.now()
+    for (let next = endpoint.retries.peek(); next !== undefined && next.dueAt <= now; next = endpoint.retries.peek()) {
+      const job = endpoint.retries.pop()!
+      if (endpoint.fifo) endpoint.holding--
+      if (job.resolve !== undefined || endpoint.fifo) endpoint.urgent.push(job)
+      else endpoint.queue.push(job)
+    }
+    armRetryTimer(endpoint)
+    pump(endpoint)
+  }
+
+  // -- breaker and 410 --------------------------------------------------------------------------------------------
+
+  function pause(endpoint: Endpoint): void {
+    report.paused(endpoint)
+    clearTimeout(endpoint.probeTimer)
+    endpoint.probeTimer = setTimeout(
+      () => {
+        endpoint.probeTimer = undefined
+        endpoint.breaker.halfOpen()
+        pump(endpoint)
+      },
+      Math.max(0, endpoint.breaker.probeAt - Date.now())
+    )
+    // Waited deliveries do not wait for a paused endpoint.
+    for (let job = endpoint.urgent.shift(); job !== undefined; job = endpoint.urgent.shift()) {
+      if (job.resolve === undefined) {
+        endpoint.queue.push(job)
+      } else {
+        giveUp(job, new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_PAUSED', { url: endpoint.url }))
+      }
+    }
+  }
+
+  function goneError(endpoint: Endpoint): WebHookDeliveryError {
+    return new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_GONE', { url: endpoint.url, status: 410 })
+  }
+
+  function markGone(endpoint: Endpoint): void {
+    if (endpoint.gone) return
+    endpoint.gone = true
+    report.gone(endpoint)
+    for (const job of endpoint.drainWaiting()) giveUp(job, goneError(endpoint))
+  }
+
+  // -- endings ----------------------------------------------------------------------------------------------------
+
+  function giveUp(job: Job, error: Error): void {
+    job.error = error
+    job.endpoint.failed++
+    report.givenUp(job, error)
+    journal.deadLetter(job, error)
+    finish(job, false)
+  }
+
+  function drop(job: Job, reason: WebHookDropReason, accepted: boolean): void {
+    const { endpoint } = job
+    endpoint.dropped++
+    droppedTotal++
+    job.error = new WebHookDeliveryError(
+      reason === 'closed' ? 'ERR_WEB_HOOK_DELIVERY_CLOSED' : 'ERR_WEB_HOOK_DELIVERY_DROPPED',
+      { url: endpoint.url }
+    )
+    report.dropped(job, reason, info(job))
+    journal.ack(job)
+    if (accepted) finish(job, false)
+  }
+
+  /** The job is over: release what waited on it, resolve a waiting caller, notice a finished drain. */
+  function finish(job: Job, ok: boolean): void {
+    if (job.done) return
+    job.done = true
+    clearTimeout(job.timer)
+    const { endpoint, delivery } = job
+    active--
+    if (job.resolve === undefined) {
+      endpoint.pending--
+      pendingTotal--
+    }
+    if (ok) journal.ack(job)
+    if (delivery.type === 'pre') releasePre(endpoint, delivery.callId)
+    job.resolve?.({
+      id: delivery.id,
+      ok,
+      attempts: job.attempts,
+      ...(job.status === undefined ? {} : { status: job.status }),
+      ...(job.body === undefined ? {} : { body: job.body }),
+      ...(ok || job.error === undefined ? {} : { error: job.error }),
+    })
+    if (closing && active === 0) drained?.()
+  }
+
+  function releasePre(endpoint: Endpoint, callId: string): void {
+    const count = endpoint.pendingPre.get(callId)
+    if (count === undefined) return
+    if (count > 1) {
+      endpoint.pendingPre.set(callId, count - 1)
+      return
+    }
+    endpoint.pendingPre.delete(callId)
+    const posts = endpoint.blocked.get(callId)
+    if (posts === undefined) return
+    endpoint.blocked.delete(callId)
+    endpoint.blockedCount -= posts.length
+    for (const post of posts) endpoint.queue.push(post)
+    schedule(endpoint)
+  }
+
+  function info(job: Job): WebHookDeliveryInfo {
+    const { delivery } = job
+    return {
+      id: delivery.id,
+      url: delivery.hook.safeUrl,
+      type: delivery.type,
+      method: delivery.method,
+      callId: delivery.callId,
+      body: delivery.body,
+      createdAt: delivery.createdAt,
+      attempts: job.attempts,
+    }
+  }
+
+  // -- public API -------------------------------------------------------------------------------------------------
 
   return {
     enqueue(delivery) {
-      if (closed) return
-      track(send(delivery, delivery.hook.timeout))
+      const job = newJob(delivery, endpointOf(delivery.hook), Number.POSITIVE_INFINITY)
+      if (closing) return drop(job, 'closed', false)
+      journal.enqueue(job)
+      accept(job)
     },
+
     deliver(delivery, deadline) {
-      return track(send(delivery, Math.max(1, Math.min(delivery.hook.timeout, deadline - Date.now()))))
+      const endpoint = endpointOf(delivery.hook)
+      const job = newJob(delivery, endpoint, deadline)
+      return new Promise(resolve => {
+        job.resolve = resolve
+        active++
+        if (delivery.type === 'pre') {
+          endpoint.pendingPre.set(delivery.callId, (endpoint.pendingPre.get(delivery.callId) ?? 0) + 1)
+        }
+        const url = endpoint.url
+        if (closing) return giveUp(job, new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_CLOSED', { url }))
+        if (endpoint.gone) return giveUp(job, goneError(endpoint))
+        if (endpoint.breaker.state === 'open') {
+          return giveUp(job, new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_PAUSED', { url }))
+        }
+        if (deadline <= Date.now()) {
+          return giveUp(job, new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url }))
+        }
+        // The deadline also ends a wait in the queue or for a retry; an attempt in flight ends by its own timeout.
+        job.timer = setTimeout(() => {
+          if (job.done) return
+          if (job.inFlight) {
+            job.controller?.abort(new DOMException('The deadline of the waiting call passed', 'TimeoutError'))
+            return
+          }
+          removeWaiting(job)
+          giveUp(job, job.error ?? new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url }))
+        }, deadline - Date.now())
+        endpoint.urgent.push(job)
+        pump(endpoint)
+      })
     },
-    configure(_hooks: readonly ResolvedHook[]) {},
-    async close() {
-      closed = true
-      await Promise.allSettled([...inFlight])
-      return { undelivered: [] }
+
+    configure(hooks) {
+      indexHooks(hooks)
+      for (const endpoint of endpoints.values()) {
+        const hook = hooksByEndpoint.get(endpoint.key)
+        if (hook !== undefined && !queue.fifo) endpoint.concurrency = hook.concurrency
+        if (hook !== undefined) endpoint.url = hook.safeUrl
+        if (endpoint.gone) {
+          endpoint.gone = false
+          schedule(endpoint)
+        }
+      }
     },
-    stats() {
-      return { endpoints: {} }
+
+    async close({ timeout = DEFAULT_CLOSE_TIMEOUT } = {}) {
+      if (!closing) {
+        closing = true
+        journal.stop()
+        if (active > 0) {
+          await new Promise<void>(resolve => {
+            const timer = setTimeout(resolve, timeout)
+            drained = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+        }
+      }
+      const undelivered: WebHookDeliveryInfo[] = []
+      for (const endpoint of endpoints.values()) {
+        clearTimeout(endpoint.retryTimer)
+        clearTimeout(endpoint.probeTimer)
+        const jobs = endpoint.drainWaiting()
+        for (const job of inFlightJobs) if (job.endpoint === endpoint && !job.done) jobs.push(job)
+        for (const job of jobs) {
+          if (job.done) continue
+          if (job.inFlight) {
+            job.inFlight = false
+            endpoint.inFlight--
+            job.controller?.abort()
+          }
+          if (job.resolve === undefined) undelivered.push(info(job))
+          job.error = new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_CLOSED', { url: endpoint.url })
+          journal.keep(job)
+          finish(job, false)
+        }
+      }
+      if (ownTransport) await transport.close?.()
+      await journal.close()
+      undelivered.sort((a, b) => a.createdAt - b.createdAt)
+      return { undelivered } satisfies WebHookCloseResult
     },
-    on() {
-      return () => {}
+
+    stats(): WebHookStats {
+      const result: WebHookStats = { endpoints: {}, queued: 0, dropped: droppedTotal }
+      for (const endpoint of endpoints.values()) {
+        const stats = endpoint.stats()
+        result.endpoints[endpoint.url] = stats
+        result.queued += stats.queued
+      }
+      return result
     },
+
+    on(event, listener) {
+      return events.on(event, listener)
+    },
+
+    replay(ids) {
+      return journal.replay(ids)
+    },
+  }
+
+  function removeWaiting(job: Job): void {
+    // Rare path (a waited delivery's deadline while queued or waiting for a retry): rebuild the structures without it.
+    const { endpoint } = job
+    const kept = endpoint.urgent.drain().filter(other => other !== job)
+    for (const other of kept) endpoint.urgent.push(other)
+    const waiting = endpoint.retries.items.indexOf(job)
+    if (waiting !== -1) {
+      const rest = endpoint.retries.items.splice(0).filter(other => other !== job)
+      for (const other of rest) endpoint.retries.push(other)
+      if (endpoint.fifo) endpoint.holding--
+    }
   }
 }

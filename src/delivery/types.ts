@@ -30,8 +30,20 @@ export interface WebHookTransportResponse {
   body: string
 }
 
-/** Sends one request. Must not follow redirects. Throws on network errors and timeouts. */
-export type WebHookTransport = (request: WebHookTransportRequest) => Promise<WebHookTransportResponse>
+/**
+ * Sends one request. Must not follow redirects. Resolves with any answered status; throws on network errors and
+ * timeouts (a `WebHookDeliveryError` with code `ERR_WEB_HOOK_DELIVERY_TIMEOUT` for a timeout, anything else counts as
+ * a network error). An optional `close()` ends its connections.
+ *
+ * @example
+ * const transport: WebHookTransport = async ({ url, headers, body, timeout, signal }) => {
+ *   const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal })
+ *   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() }
+ * }
+ */
+export type WebHookTransport = ((request: WebHookTransportRequest) => Promise<WebHookTransportResponse>) & {
+  close?(): Promise<void>
+}
 
 /** Outcome of one delivery (all its attempts). */
 export interface WebHookDeliveryOutcome {
@@ -49,27 +61,142 @@ export interface WebHookDeliveryOutcome {
   attempts: number
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// PLACEHOLDERS: the delivery-engine work (issue 3) replaces these with the real definitions, keeping the names.
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Where pending deliveries are kept (in memory by default; SQLite and BullMQ stores plug in here). */
-export interface WebHookStore {
-  readonly kind: string
+/** A delivery as reported outside the engine (events, `close()`, stores): no secret, no header, a safe URL. */
+export interface WebHookDeliveryInfo {
+  /** The delivery id (`webhook-id`), the same on every attempt. */
+  id: string
+  /** The hook's URL with credentials removed. */
+  url: string
+  /** `pre` or `post`. */
+  type: 'pre' | 'post'
+  /** The method of the call. */
+  method: string
+  /** The call's id, shared by its pre and post. */
+  callId: string
+  /** The exact body (JSON text) that was, or would have been, sent. */
+  body: string
+  /** When the delivery was accepted, ms since the epoch. */
+  createdAt: number
+  /** Attempts made so far. */
+  attempts: number
 }
 
-/** Delivery events, by name. */
+/** Why a delivery was dropped without being sent to the end. */
+export type WebHookDropReason = 'overflow' | 'closed'
+
+/** Delivery events, by name; listen with `.webHooks.on(name, listener)` or the `on` option. */
 export interface WebHookDeliveryEventMap {
-  'delivery:succeeded': { id: string; url: string; attempts: number }
-  'delivery:failed': { id: string; url: string; attempts: number; error: Error }
+  /** A 2xx answer was received. */
+  'delivery:succeeded': {
+    id: string
+    url: string
+    type: 'pre' | 'post'
+    method: string
+    callId: string
+    /** Attempts made, this one included. */
+    attempts: number
+    status: number
+    /** Duration of the successful attempt, ms. */
+    duration: number
+  }
+  /** One attempt failed; `nextRetryAt` says when the next one is due (absent when none is left). */
+  'delivery:failed': {
+    id: string
+    url: string
+    type: 'pre' | 'post'
+    method: string
+    callId: string
+    /** Attempts made, this one included. */
+    attempts: number
+    /** Attempts still allowed after this one. */
+    attemptsLeft: number
+    /** When the next attempt is due, ms since the epoch; absent when this failure is final. */
+    nextRetryAt?: number
+    /** Status of the answer, when there was one. */
+    status?: number
+    /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
+    error: Error
+  }
+  /** The delivery failed for good (no attempt left, not retryable, 410, deadline). `onError` is called too. */
+  'delivery:given-up': {
+    id: string
+    url: string
+    type: 'pre' | 'post'
+    method: string
+    callId: string
+    attempts: number
+    status?: number
+    error: Error
+  }
+  /** The delivery was refused or evicted (queue full, engine closed); it is in `delivery`, body included. */
+  'delivery:dropped': {
+    reason: WebHookDropReason
+    delivery: WebHookDeliveryInfo
+  }
+  /** The circuit breaker opened: deliveries to this endpoint stay queued until a probe succeeds. */
+  'endpoint:paused': {
+    url: string
+    /** Consecutive failed attempts that opened it. */
+    failures: number
+    /** When the next probe is due, ms since the epoch. */
+    probeAt: number
+  }
+  /** A probe succeeded: the endpoint is delivering again. */
+  'endpoint:resumed': { url: string }
+  /** The endpoint answered 410 Gone: nothing more is sent to it until the hooks are configured again. */
+  'endpoint:gone': { url: string; status: 410 }
 }
 
-/** Counters per endpoint. */
+/** State of an endpoint's circuit breaker. */
+export type WebHookBreakerState = 'closed' | 'open' | 'half-open'
+
+/** Latency of successful attempts, ms, over the most recent ones (up to 1024). */
+export interface WebHookLatencyStats {
+  p50: number
+  p90: number
+  p99: number
+  /** Samples the percentiles were computed on. */
+  count: number
+}
+
+/** Counters of one endpoint. */
+export interface WebHookEndpointStats {
+  /** Accepted, not yet in flight (waiting, blocked behind their call's pre, or waiting for a retry). */
+  queued: number
+  /** Requests in flight now. */
+  inFlight: number
+  /** Deliveries that got a 2xx. */
+  delivered: number
+  /** Deliveries given up (attempts exhausted, not retryable, 410, deadline). */
+  failed: number
+  /** Retries scheduled (attempts after the first). */
+  retried: number
+  /** Deliveries dropped by the overflow policy or close. */
+  dropped: number
+  latency: WebHookLatencyStats
+  breaker: WebHookBreakerState
+  /** Stopped by a 410 Gone until the next `configure`. */
+  gone: boolean
+}
+
+/** What `stats()` returns: counters per endpoint, keyed by the endpoint's URL (credentials removed). */
 export interface WebHookStats {
-  endpoints: Record<string, { queued: number; inFlight: number; delivered: number; failed: number }>
+  endpoints: Record<string, WebHookEndpointStats>
+  /** Deliveries queued across all endpoints (the figure `queue.maxSize` bounds). */
+  queued: number
+  /** Deliveries dropped since the start, all endpoints. */
+  dropped: number
 }
 
-/** What `close()` returns: the deliveries that could not be delivered before the deadline. */
+/** What `close()` returns: the deliveries that could not be delivered before the deadline, to keep or replay. */
 export interface WebHookCloseResult {
-  undelivered: readonly { id: string; url: string; body: string }[]
+  undelivered: readonly WebHookDeliveryInfo[]
 }
+
+export type {
+  WebHookStore,
+  WebHookStoredDelivery,
+  WebHookDeadLetter,
+  WebHookLease,
+  WebHookStoreContext,
+} from './store-types.js'

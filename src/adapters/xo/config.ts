@@ -1,0 +1,29 @@
+/**
+ * From the configuration XO stores (its form's shape) to our `WebHooksConfig`. The XO fields pass through unchanged, so
+ * a stored xo-server-web-hooks 0.4.0 configuration means the same; the form-friendly extras are translated (headers
+ * as a list, retries as a number).
+ */
+import type { HookConfig, WebHooksConfig } from '../../config/types.js'
+import type { XoHookConfiguration, XoPluginConfiguration } from './types.js'
+
+function toHook(hook: XoHookConfiguration): HookConfig {
+  const { headers, retries, ...rest } = hook
+  const out: HookConfig = { ...rest }
+  if (Array.isArray(headers) && headers.length > 0) {
+    out.headers = Object.fromEntries(headers.map(({ name, value }) => [name, value]))
+  }
+  if (typeof retries === 'number') out.retry = retries === 0 ? false : { retries }
+  return out
+}
+
+/**
+ * The `WebHooksConfig` for a stored XO configuration. Invalid values are left for `normalizeConfig` to report (with
+ * the path of the bad field).
+ *
+ * @example toWebHooksConfig({ hooks: [{ method: 'vm.start', type: 'pre', url: 'https://hooks.example/' }] })
+ */
+export function toWebHooksConfig(configuration: XoPluginConfiguration): WebHooksConfig {
+  const hooks = Array.isArray(configuration?.hooks) ? configuration.hooks.map(toHook) : configuration?.hooks
+  // XO sends error stacks; keep doing so unless the administrator turned it off.
+  return { hooks: hooks as HookConfig[], includeErrorStack: configuration?.includeErrorStack ?? true }
+}

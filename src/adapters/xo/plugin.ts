@@ -1,0 +1,111 @@
+/**
+ * The Xen Orchestra plugin: a drop-in replacement for xo-server-web-hooks 0.4.0 that sends through our delivery
+ * engine (retries, signing, ordering, stats) and understands method patterns.
+ *
+ * XO core awaits its `xo:preCall` / `backup:preCall` listeners (that is what makes `waitForResponse` work) but logs
+ * their errors and goes on: a veto hook's refusal is reported (XO logs it) but cannot stop the call from a plugin.
+ * See docs/xo-plugin.md.
+ */
+import { createWebHooks, type WebHooks } from '../../web-hooks.js'
+import { WebHookConfigError } from '../../errors/config-error.js'
+import { toWebHooksConfig } from './config.js'
+import type {
+  XoCallData,
+  XoCallListener,
+  XoLike,
+  XoPlugin,
+  XoPluginConfiguration,
+  XoPluginOptions,
+  XoTestData,
+} from './types.js'
+
+/** XO's payload has no `type` in its event data; drop one if a host adds it, the core sets its own. */
+function callData(data: XoCallData): XoCallData {
+  if (!('type' in data)) return data
+  const { type: _type, ...rest } = data as XoCallData & { type?: unknown }
+  return rest
+}
+
+class XoWebHooksPlugin implements XoPlugin {
+  readonly #xo: XoLike
+  #hooks: WebHooks | undefined
+  #loaded = false
+
+  /** Returned to XO's awaiting emit, so waitForResponse (and veto) hooks delay the call. */
+  readonly #onPre: XoCallListener = data => this.#hooks?.pre(callData(data))
+  readonly #onPost: XoCallListener = data => {
+    this.#hooks?.post(callData(data) as Parameters<WebHooks['post']>[0])
+  }
+
+  constructor({ xo }: XoPluginOptions) {
+    this.#xo = xo
+  }
+
+  configure(configuration: XoPluginConfiguration): void {
+    const config = toWebHooksConfig(configuration)
+    // Validated by createWebHooks / configure: when invalid, a WebHookConfigError and the previous hooks stay.
+    if (this.#hooks === undefined) this.#hooks = createWebHooks(config)
+    else this.#hooks.configure(config)
+  }
+
+  load(): void {
+    if (this.#loaded) return
+    this.#loaded = true
+    this.#xo.on('xo:preCall', this.#onPre)
+    this.#xo.on('xo:postCall', this.#onPost)
+    this.#xo.on('backup:preCall', this.#onPre)
+    this.#xo.on('backup:postCall', this.#onPost)
+  }
+
+  unload(): void {
+    this.#loaded = false
+    this.#xo.removeListener('xo:preCall', this.#onPre)
+    this.#xo.removeListener('xo:postCall', this.#onPost)
+    this.#xo.removeListener('backup:preCall', this.#onPre)
+    this.#xo.removeListener('backup:postCall', this.#onPost)
+  }
+
+  /**
+   * With a URL: XO 0.4.0's test, a sample `vm.start` pre and post sent to it in `format`. Without: the sample to every
+   * configured hook. Rejects with a `WebHookTestError` on the first failure.
+   */
+  async test({ url, format = 'json' }: XoTestData = {}): Promise<void> {
+    if (url !== undefined && url !== '') {
+      const probe = createWebHooks({ hooks: [{ method: 'vm.start', type: 'pre/post', url, format }], retry: false })
+      try {
+        await probe.test()
+      } finally {
+        await probe.close({ timeout: 0 })
+      }
+      return
+    }
+    if (this.#hooks === undefined) {
+      throw new WebHookConfigError(
+        'ERR_WEB_HOOK_CONFIG_MISSING',
+        'hooks',
+        'The plugin is not configured: configure hooks first, or give a URL to test'
+      )
+    }
+    await this.#hooks.test()
+  }
+
+  /** The core, for stats and delivery events (`undefined` until configured). */
+  get webHooks(): WebHooks | undefined {
+    return this.#hooks
+  }
+}
+
+/**
+ * XO's plugin factory: `({ xo }) => plugin`. XO calls `configure(configuration)` (validated against
+ * `configurationSchema`), then `load()`; `unload()` removes exactly the four listeners `load()` added.
+ *
+ * @example
+ * const plugin = createXoWebHooksPlugin({ xo })
+ * plugin.configure({ hooks: [{ method: 'vm.*', type: 'pre/post', url: 'https://hooks.example/xo', format: 'json' }] })
+ * plugin.load()
+ */
+export function createXoWebHooksPlugin(
+  options: XoPluginOptions
+): XoPlugin & { readonly webHooks: WebHooks | undefined } {
+  return new XoWebHooksPlugin(options)
+}

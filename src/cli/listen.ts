@@ -1,0 +1,117 @@
+/**
+ * `rpc-web-hooks listen`: a development receiver that prints every hook it gets.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { isWebHookError } from '../errors/web-hook-error.js'
+import { createReceiver } from '../receiver/create-receiver.js'
+import { compilePattern } from '../receiver/pattern.js'
+import { integer, parse } from './args.js'
+import { CliError } from './cli-error.js'
+import { formatJson, formatLine, type ListenEvent } from './format.js'
+import { createStyle } from './style.js'
+
+export const LISTEN_HELP = `Usage: rpc-web-hooks listen [options]
+
+A development receiver: prints each web hook it receives (time, pre/post, method, user, duration, result or error)
+and answers 204. Hooks go to stdout; the "listening on" line goes to stderr.
+
+Options:
+  --port <n>          port to listen on; 0 picks a free one (default: 8080)
+  --host <address>    address to listen on (default: 127.0.0.1)
+  --secret <whsec_>   verify Standard Webhooks signatures with this secret (repeat during a rotation);
+                      without it, nothing is verified
+  --deny <pattern>    answer 403 to pre hooks of matching methods (vm.delete, vm.*, *), to try veto hooks;
+                      repeatable
+  --reason <text>     the reason sent with --deny (default: "denied by rpc-web-hooks listen")
+  --json              print one JSON object per line instead of text
+  -h, --help          show this help
+
+Examples:
+  rpc-web-hooks listen --port 3000 --secret "$WEBHOOK_SECRET"
+  rpc-web-hooks listen --deny vm.delete --reason "VM is protected"
+  rpc-web-hooks listen --json | jq .payload.method`
+
+export interface ListenIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean }
+  stderr: NodeJS.WritableStream
+}
+
+/** Starts the server; resolves once it listens, with a function that stops it. */
+export async function listen(
+  args: string[],
+  io: ListenIo
+): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  const { values } = parse('listen', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    secret: { type: 'string', multiple: true },
+    deny: { type: 'string', multiple: true },
+    reason: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    io.stdout.write(`${LISTEN_HELP}\n`)
+    return undefined
+  }
+  const port = integer('port', values.port, 8080, 0, 65535)
+  const host = values.host ?? '127.0.0.1'
+  const denials = (values.deny ?? []).map(pattern => {
+    try {
+      return compilePattern(pattern, '--deny')
+    } catch {
+      throw new CliError(`--deny ${JSON.stringify(pattern)}: expected a method (vm.delete), a prefix (vm.*) or *`)
+    }
+  })
+  const reason = values.reason ?? 'denied by rpc-web-hooks listen'
+  const style = createStyle(io.stdout)
+  const print = (event: ListenEvent) =>
+    io.stdout.write(`${values.json ? formatJson(event) : formatLine(event, style)}\n`)
+
+  let receiver: ReturnType<typeof createReceiver>
+  try {
+    receiver = createReceiver({
+      ...(values.secret !== undefined && { secret: values.secret }),
+      onTest: ({ payload, webHookId }) => print({ kind: 'hook', time: new Date(), webHookId, payload, test: true }),
+      onError: ({ error, status }) =>
+        print({
+          kind: 'refused',
+          time: new Date(),
+          status,
+          code: isWebHookError(error) ? error.code : 'ERR_WEB_HOOK_HANDLER',
+          message: error.message,
+        }),
+    })
+  } catch (error) {
+    throw new CliError(`--secret: ${(error as Error).message.replace(/^secret(\[\d+\])?: /, '')}`)
+  }
+  receiver.on('*', ({ payload, webHookId }) => {
+    const denied = payload.type === 'pre' && denials.some(match => match(payload.method)) ? reason : undefined
+    print({ kind: 'hook', time: new Date(), webHookId, payload, test: false, denied })
+    return denied === undefined ? undefined : { allow: false, reason: denied }
+  })
+
+  const server = createServer(receiver.node)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new CliError(`cannot listen on ${host}:${port}: ${error.message}`, 1))
+    )
+    server.listen(port, host, resolve)
+  })
+  const address = server.address() as AddressInfo
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${shown}:${address.port}`
+  const verified = values.secret === undefined ? 'signatures NOT verified (no --secret)' : 'verifying signatures'
+  const denying = values.deny === undefined ? '' : `, denying ${values.deny.join(', ')}`
+  io.stderr.write(`Listening on ${url} (${verified}${denying}). Ctrl+C to stop.\n`)
+  return {
+    url,
+    close: () =>
+      new Promise(resolve => {
+        receiver.close()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * `rpc-web-hooks test <url>`: sends Xen Orchestra's sample pre and post payloads to a URL, as the XO plugin's Test
+ * button does, and reports each answer's status and latency.
+ */
+import { randomBytes } from 'node:crypto'
+import { toOffice365Card } from '../payload/office365.js'
+import { decodeSecret } from '../security/secret.js'
+import { signWebHook } from '../security/sign.js'
+import { integer, parse } from './args.js'
+import { CliError } from './cli-error.js'
+import { createStyle } from './style.js'
+
+export const TEST_HELP = `Usage: rpc-web-hooks test <url> [options]
+
+Sends Xen Orchestra's sample pre and post payloads (callId "0", user "bruce.wayne@waynecorp.com", timestamp 0) to
+<url>, one after the other, and prints each answer's status and latency. Exits with 1 if any answer is not 2xx.
+
+Options:
+  --method <name>            the method named in the payloads (default: vm.start)
+  --type <pre|post|pre/post> which payloads to send (default: pre/post)
+  --secret <whsec_>          sign the requests (Standard Webhooks v1)
+  --format <json|office365>  the payload format (default: json)
+  --timeout <ms>             request timeout (default: 10000)
+  --json                     print one JSON object per request instead of text
+  -h, --help                 show this help
+
+Examples:
+  rpc-web-hooks test http://127.0.0.1:8080 --secret "$WEBHOOK_SECRET"
+  rpc-web-hooks test https://example.webhook.office.com/… --format office365`
+
+export interface TestIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean }
+}
+
+/** Runs the test; resolves with the exit code. */
+export async function sendTest(args: string[], io: TestIo): Promise<number> {
+  const { values, positionals } = parse(
+    'test',
+    args,
+    {
+      method: { type: 'string' },
+      type: { type: 'string' },
+      secret: { type: 'string' },
+      format: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    1
+  )
+  if (values.help) {
+    io.stdout.write(`${TEST_HELP}\n`)
+    return 0
+  }
+  const url = checkUrl(positionals[0])
+  const method = values.method ?? 'vm.start'
+  if (method === '') throw new CliError('--method must not be empty')
+  const format = values.format ?? 'json'
+  if (format !== 'json' && format !== 'office365') {
+    throw new CliError(`--format must be json or office365, got ${JSON.stringify(format)}`)
+  }
+  const type = values.type ?? 'pre/post'
+  if (type !== 'pre' && type !== 'post' && type !== 'pre/post') {
+    throw new CliError(`--type must be pre, post or pre/post, got ${JSON.stringify(type)}`)
+  }
+  const key = values.secret === undefined ? undefined : decodeSecret(values.secret.trim())
+  if (values.secret !== undefined && key === undefined) {
+    throw new CliError(
+      '--secret is not a Standard Webhooks secret: expected "whsec_" followed by the base64 of 24 to 64 bytes'
+    )
+  }
+  const timeout = integer('timeout', values.timeout, 10_000, 1, 600_000)
+  const style = createStyle(io.stdout)
+
+  let failed = false
+  for (const which of type === 'pre/post' ? (['pre', 'post'] as const) : [type]) {
+    const payload = {
+      type: which,
+      callId: '0',
+      userId: 'b4tm4n',
+      userName: 'bruce.wayne@waynecorp.com',
+      method,
+      params: { id: '67aac198-0174-11ea-8d71-362b9e155667' },
+      timestamp: 0,
+    }
+    const body = JSON.stringify(format === 'json' ? payload : toOffice365Card(payload))
+    const id = `msg_${randomBytes(16).toString('base64url')}`
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': id }
+    if (key !== undefined) {
+      const timestamp = Math.floor(Date.now() / 1000)
+      headers['webhook-timestamp'] = String(timestamp)
+      headers['webhook-signature'] = signWebHook([key], id, timestamp, body)
+    }
+    const start = performance.now()
+    const label = which === 'pre' ? 'PRE ' : 'POST'
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeout),
+      })
+      const text = (await response.text()).trim().slice(0, 200)
+      const latency = Math.round(performance.now() - start)
+      const ok = response.status >= 200 && response.status < 300
+      if (!ok) failed = true
+      io.stdout.write(
+        values.json
+          ? `${JSON.stringify({ type: which, url: url.href, ok, status: response.status, latency, body: text })}\n`
+          : `${label}  ${(ok ? style.green : style.red)(`${response.status} ${response.statusText}`)}  ` +
+              `${style.dim(`${latency} ms`)}${text === '' ? '' : `  ${text}`}\n`
+      )
+    } catch (error) {
+      failed = true
+      const latency = Math.round(performance.now() - start)
+      const reason = describeFailure(error, timeout)
+      io.stdout.write(
+        values.json
+          ? `${JSON.stringify({ type: which, url: url.href, ok: false, error: reason, latency })}\n`
+          : `${label}  ${style.red(`failed: ${reason}`)}  ${style.dim(`${latency} ms`)}\n`
+      )
+    }
+  }
+  return failed ? 1 : 0
+}
+
+function checkUrl(value: string | undefined): URL {
+  if (value === undefined) throw new CliError('test: missing <url> (see rpc-web-hooks test --help)')
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new CliError(`test: ${JSON.stringify(value)} is not a URL (expected e.g. http://127.0.0.1:8080/hooks)`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`test: the URL must be http or https, got ${url.protocol}`)
+  }
+  return url
+}
+
+function describeFailure(error: unknown, timeout: number): string {
+  const { name, message, cause } = error as {
+    name?: string
+    message?: string
+    cause?: { code?: string; message?: string }
+  }
+  if (name === 'TimeoutError') return `no answer within ${timeout} ms`
+  if (cause?.message !== undefined) return cause.code ? `${cause.message}` : cause.message
+  return message ?? String(error)
+}

@@ -1,0 +1,131 @@
+/**
+ * Normalisation of the delivery options a hook may set for itself and the configuration for all hooks: timeout,
+ * retry, concurrency, secret and headers. The configuration's are resolved first (over the library defaults), then
+ * each hook's over them.
+ */
+import { decodeSecret } from '../security/secret.js'
+import { fail, isObject, isUnset, optBoolean, optNonNegative, optPositiveInteger, typeName } from './check.js'
+import type { ResolvedRetry } from './normalized.js'
+
+export interface ResolvedDeliveryOptions {
+  timeout: number
+  retry: ResolvedRetry | false
+  concurrency: number
+  secrets: readonly Uint8Array[]
+  headers: Readonly<Record<string, string>>
+}
+
+/** The library defaults, XO's 10 s timeout included. */
+export const DEFAULT_DELIVERY: ResolvedDeliveryOptions = {
+  timeout: 10_000,
+  retry: { schedule: undefined, retries: 5, minDelay: 1000, maxDelay: 300_000, jitter: true },
+  concurrency: 8,
+  secrets: [],
+  headers: {},
+}
+
+/** Headers we set ourselves (or that the HTTP client owns): a configuration may not set them. */
+const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'transfer-encoding', 'connection'])
+/** RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/
+
+function resolveRetry(value: unknown, path: string, fallback: ResolvedRetry | false): ResolvedRetry | false {
+  if (isUnset(value)) return fallback
+  if (value === false) return false
+  if (!isObject(value)) fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be false or an object, got ${typeName(value)}`)
+  const defaults = DEFAULT_DELIVERY.retry as ResolvedRetry
+  let schedule: number[] | undefined
+  if (!isUnset(value.schedule)) {
+    if (!Array.isArray(value.schedule)) {
+      fail(
+        'ERR_WEB_HOOK_CONFIG_TYPE',
+        `${path}.schedule`,
+        `must be an array of delays in ms, got ${typeName(value.schedule)}`
+      )
+    }
+    schedule = value.schedule.map((delay, i) => optNonNegative(delay, `${path}.schedule[${i}]`, 0))
+  }
+  const minDelay = optNonNegative(value.minDelay, `${path}.minDelay`, defaults.minDelay)
+  const maxDelay = optNonNegative(value.maxDelay, `${path}.maxDelay`, Math.max(defaults.maxDelay, minDelay))
+  if (maxDelay < minDelay) {
+    fail('ERR_WEB_HOOK_CONFIG_VALUE', `${path}.maxDelay`, `must be at least minDelay (${minDelay}), got ${maxDelay}`)
+  }
+  return {
+    schedule,
+    retries: schedule?.length ?? optNonNegative(value.retries, `${path}.retries`, defaults.retries, true),
+    minDelay,
+    maxDelay,
+    jitter: optBoolean(value.jitter, `${path}.jitter`, defaults.jitter),
+  }
+}
+
+function resolveSecrets(value: unknown, path: string, owner: string, fallback: readonly Uint8Array[]) {
+  if (isUnset(value)) return fallback
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list)) {
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be a string or an array of strings, got ${typeName(value)}`)
+  }
+  return list.map((secret, i) => {
+    const itemPath = Array.isArray(value) ? `${path}[${i}]` : path
+    const key = typeof secret === 'string' ? decodeSecret(secret) : undefined
+    if (key === undefined) {
+      // Never print the secret itself: only what is wrong with it.
+      fail(
+        'ERR_WEB_HOOK_CONFIG_SECRET',
+        itemPath,
+        `the secret of ${owner} is not a Standard Webhooks secret (${typeof secret === 'string' ? `a string of ${secret.length} characters` : typeName(secret)}): ` +
+          'expected "whsec_" followed by base64 of 24 to 64 bytes. Generate one with generateSecret().'
+      )
+    }
+    return key
+  })
+}
+
+function resolveHeaders(value: unknown, path: string, fallback: Readonly<Record<string, string>>) {
+  if (isUnset(value)) return fallback
+  if (!isObject(value)) {
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be an object of header names to string values, got ${typeName(value)}`)
+  }
+  const headers: Record<string, string> = { ...fallback }
+  for (const [name, headerValue] of Object.entries(value)) {
+    const lower = name.toLowerCase()
+    const at = `${path}.${name}`
+    if (!HEADER_NAME.test(name)) fail('ERR_WEB_HOOK_CONFIG_HEADER', at, 'is not a valid HTTP header name')
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-')) {
+      fail(
+        'ERR_WEB_HOOK_CONFIG_HEADER',
+        at,
+        `"${lower}" is set by rpc-web-hooks itself (content-type, webhook-id, webhook-timestamp and webhook-signature ` +
+          'are ours; content-length, host, transfer-encoding and connection belong to HTTP): remove it'
+      )
+    }
+    if (typeof headerValue !== 'string') {
+      fail('ERR_WEB_HOOK_CONFIG_HEADER', at, `must be a string, got ${typeName(headerValue)}`)
+    }
+    if (HEADER_VALUE_FORBIDDEN.test(headerValue)) {
+      fail('ERR_WEB_HOOK_CONFIG_HEADER', at, 'contains a line break or NUL character, which HTTP headers cannot carry')
+    }
+    headers[lower] = headerValue
+  }
+  return headers
+}
+
+/**
+ * Resolves the delivery options of `source` (the configuration or one hook) over `fallback`. `owner` names the
+ * source in messages (`hooks[1] (https://hooks.example/)`).
+ */
+export function resolveDeliveryOptions(
+  source: Record<string, unknown>,
+  prefix: string,
+  owner: string,
+  fallback: ResolvedDeliveryOptions
+): ResolvedDeliveryOptions {
+  return {
+    timeout: optPositiveInteger(source.timeout, `${prefix}timeout`, fallback.timeout),
+    retry: resolveRetry(source.retry, `${prefix}retry`, fallback.retry),
+    concurrency: optPositiveInteger(source.concurrency, `${prefix}concurrency`, fallback.concurrency),
+    secrets: resolveSecrets(source.secret, `${prefix}secret`, owner, fallback.secrets),
+    headers: resolveHeaders(source.headers, `${prefix}headers`, fallback.headers),
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * `normalizeConfig`: validates a public configuration once and resolves every default, so that nothing downstream
+ * checks an option again. Errors are `WebHookConfigError`s with a stable code and the path of the bad field.
+ */
+import type { WebHookErrorEvent, WebHookLogger, WebHooksConfig } from './types.js'
+import {
+  fail,
+  isObject,
+  isUnset,
+  optBoolean,
+  optFunction,
+  optPositiveInteger,
+  optStringArray,
+  typeName,
+} from './check.js'
+import { DEFAULT_DELIVERY, type ResolvedDeliveryOptions, resolveDeliveryOptions } from './normalize-delivery.js'
+import type { ResolvedConfig, ResolvedHook } from './normalized.js'
+import { resolveRedact } from './normalize-redact.js'
+import { endpointOf, stripCredentials } from './safe-url.js'
+
+/** Default `maxPayloadBytes`: 1 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024
+
+const TYPES = { pre: [true, false], post: [false, true], 'pre/post': [true, true] } as const
+
+function resolveUrl(value: unknown, path: string): URL {
+  if (isUnset(value) || value === '')
+    fail('ERR_WEB_HOOK_CONFIG_MISSING', path, 'is required: the URL hooks are sent to')
+  if (typeof value !== 'string') fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be a string, got ${typeName(value)}`)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    // The URL may carry credentials: do not print it.
+    fail('ERR_WEB_HOOK_CONFIG_URL', path, 'is not a valid absolute URL (expected e.g. "https://hooks.example/xo")')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail('ERR_WEB_HOOK_CONFIG_URL', path, `must be an http or https URL, got the protocol "${url.protocol}"`)
+  }
+  return url
+}
+
+function resolveMethod(value: unknown, path: string): string {
+  if (isUnset(value))
+    fail('ERR_WEB_HOOK_CONFIG_MISSING', path, 'is required: a method name (vm.start) or a pattern (vm.*, *)')
+  if (typeof value !== 'string') fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be a string, got ${typeName(value)}`)
+  if (value === '')
+    fail('ERR_WEB_HOOK_CONFIG_VALUE', path, 'must not be empty: a method name (vm.start) or a pattern (vm.*, *)')
+  return value
+}
+
+function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOptions): ResolvedHook {
+  const at = `hooks[${index}]`
+  if (!isObject(value)) fail('ERR_WEB_HOOK_CONFIG_TYPE', at, `must be an object, got ${typeName(value)}`)
+  const method = resolveMethod(value.method, `${at}.method`)
+  const exclude = optStringArray(value.exclude, `${at}.exclude`)
+
+  const { type } = value
+  if (isUnset(type)) fail('ERR_WEB_HOOK_CONFIG_MISSING', `${at}.type`, 'is required: "pre", "post" or "pre/post"')
+  if (typeof type !== 'string')
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', `${at}.type`, `must be a string, got ${typeName(type)}`)
+  if (!Object.hasOwn(TYPES, type)) {
+    fail('ERR_WEB_HOOK_CONFIG_VALUE', `${at}.type`, `Unknown type: ${type} (expected "pre", "post" or "pre/post")`)
+  }
+  const [pre, post] = TYPES[type as keyof typeof TYPES]
+
+  const url = resolveUrl(value.url, `${at}.url`)
+  const safeUrl = stripCredentials(url)
+
+  const format = isUnset(value.format) ? 'json' : value.format
+  if (typeof format !== 'string')
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', `${at}.format`, `must be a string, got ${typeName(format)}`)
+  if (format !== 'json' && format !== 'office365') {
+    fail('ERR_WEB_HOOK_CONFIG_VALUE', `${at}.format`, `Unknown format: ${format} (expected "json" or "office365")`)
+  }
+
+  // XO's form shows waitForResponse for every type and XO ignores it on post hooks: so do we (no error).
+  const waitForResponse = optBoolean(value.waitForResponse, `${at}.waitForResponse`, false) && pre
+  const veto = optBoolean(value.veto, `${at}.veto`, false)
+  if (veto && !pre) {
+    fail(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      `${at}.veto`,
+      'is only for pre hooks: set type to "pre" (or "pre/post"), or remove veto'
+    )
+  }
+  const failOpen = optBoolean(value.failOpen, `${at}.failOpen`, false)
+
+  return {
+    index,
+    method,
+    pattern: method.includes('*'),
+    exclude,
+    pre,
+    post,
+    url: url.href,
+    safeUrl,
+    endpoint: endpointOf(url),
+    format,
+    waitForResponse,
+    veto,
+    failOpen,
+    ...resolveDeliveryOptions(value, `${at}.`, `${at} (${safeUrl})`, defaults),
+  }
+}
+
+function resolveLogger(value: unknown): WebHookLogger | undefined {
+  if (isUnset(value)) return undefined
+  if (!isObject(value) || typeof value.warn !== 'function' || typeof value.error !== 'function') {
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', 'logger', 'must be an object with warn and error methods (console, pino…)')
+  }
+  return value as unknown as WebHookLogger
+}
+
+function checkObjectOption(config: Record<string, unknown>, key: string, allowBoolean: 'false' | 'any' | 'no'): void {
+  const value = config[key]
+  if (isUnset(value) || isObject(value)) return
+  if (allowBoolean === 'any' && typeof value === 'boolean') return
+  if (allowBoolean === 'false' && value === false) return
+  const expected =
+    allowBoolean === 'any' ? 'a boolean or an object' : allowBoolean === 'false' ? 'false or an object' : 'an object'
+  fail('ERR_WEB_HOOK_CONFIG_TYPE', key, `must be ${expected}, got ${typeName(value)}`)
+}
+
+/**
+ * Validates `config` and resolves its defaults. Throws a `WebHookConfigError` on the first bad field.
+ *
+ * @example normalizeConfig({ hooks: [{ method: 'vm.start', type: 'pre', url: 'https://hooks.example/' }] })
+ */
+export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
+  if (!isObject(config)) fail('ERR_WEB_HOOK_CONFIG', '', `The configuration must be an object, got ${typeName(config)}`)
+  const source = config as unknown as Record<string, unknown>
+  if (isUnset(source.hooks))
+    fail('ERR_WEB_HOOK_CONFIG_MISSING', 'hooks', 'is required: an array of hooks (it may be empty)')
+  if (!Array.isArray(source.hooks))
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', 'hooks', `must be an array, got ${typeName(source.hooks)}`)
+
+  const defaults = resolveDeliveryOptions(source, '', 'the configuration', DEFAULT_DELIVERY)
+  const hooks = source.hooks.map((hook, index) => resolveHook(hook, index, defaults))
+
+  for (const key of ['queue', 'breaker', 'safeUrls', 'on', 'store']) {
+    checkObjectOption(source, key, key === 'safeUrls' ? 'any' : key === 'breaker' ? 'false' : 'no')
+  }
+  optFunction(source.transport, 'transport')
+
+  return {
+    hooks,
+    user: optFunction<WebHooksConfig['user']>(source.user, 'user'),
+    onError: optFunction<(event: WebHookErrorEvent) => void>(source.onError, 'onError'),
+    logger: resolveLogger(source.logger),
+    includeErrorStack: optBoolean(source.includeErrorStack, 'includeErrorStack', false),
+    maxPayloadBytes: optPositiveInteger(source.maxPayloadBytes, 'maxPayloadBytes', DEFAULT_MAX_PAYLOAD_BYTES),
+    redact: resolveRedact(source.redact),
+    source: config,
+    transport: config.transport,
+    store: config.store,
+  }
+}

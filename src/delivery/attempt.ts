@@ -1,0 +1,98 @@
+/**
+ * One attempt of one delivery: builds and signs the request, calls the transport, and turns the answer or the error
+ * into an `Attempt` (never rejects). Classifies failures: retryable (network, timeout, 408, 429, 5xx) or not.
+ */
+import { WebHookDeliveryError } from '../errors/delivery-error.js'
+import { isWebHookError } from '../errors/web-hook-error.js'
+import type { SafeUrlPolicy } from '../security/safe-url.js'
+import type { Job } from './endpoint.js'
+import { buildRequest } from './request.js'
+import { isRetryableStatus, parseRetryAfter } from './retry.js'
+import type { WebHookTransport, WebHookTransportResponse } from './types.js'
+
+export interface Attempt {
+  job: Job
+  /** Set when the attempt failed. */
+  error: Error | undefined
+  status: number | undefined
+  body: string | undefined
+  retryable: boolean
+  /** The receiver's `Retry-After`, ms. */
+  retryAfter: number | undefined
+  /** ms. */
+  duration: number
+}
+
+export async function runAttempt(
+  transport: WebHookTransport,
+  job: Job,
+  timeout: number,
+  safeUrls: SafeUrlPolicy | undefined,
+  connectTimeCheck: boolean
+): Promise<Attempt> {
+  // Only a waited delivery needs aborting mid-flight (its deadline); close() ends the others with the transport.
+  const controller = job.resolve === undefined ? undefined : new AbortController()
+  job.controller = controller
+  const url = job.delivery.hook.safeUrl
+  const started = performance.now()
+  try {
+    const request = buildRequest(job.delivery, timeout, controller?.signal)
+    if (safeUrls !== undefined) {
+      // The default transport checks resolved addresses at connect time; IP literals skip that lookup.
+      if (connectTimeCheck) safeUrls.checkUrl(request.url)
+      else await safeUrls.assertUrl(request.url)
+    }
+    const response = await transport(request)
+    return answered(job, response, url, performance.now() - started)
+  } catch (error) {
+    return failed(job, error, url, performance.now() - started)
+  }
+}
+
+function answered(job: Job, response: WebHookTransportResponse, url: string, duration: number): Attempt {
+  const { status } = response
+  const body = response.body
+  if (status >= 200 && status < 300) {
+    return { job, error: undefined, status, body, retryable: false, retryAfter: undefined, duration }
+  }
+  const error = new WebHookDeliveryError(
+    status === 410 ? 'ERR_WEB_HOOK_DELIVERY_GONE' : 'ERR_WEB_HOOK_DELIVERY_STATUS',
+    {
+      url,
+      status,
+      statusText: response.statusText,
+      body,
+    }
+  )
+  const retryable = isRetryableStatus(status)
+  const header: unknown = response.headers['retry-after']
+  const retryAfter = retryable ? parseRetryAfter(Array.isArray(header) ? header[0] : (header as string)) : undefined
+  return { job, error, status, body, retryable, retryAfter, duration }
+}
+
+function unsafe(error: unknown): Error | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (isWebHookError(cause) && cause.code === 'ERR_WEB_HOOK_UNSAFE_URL') return cause
+  }
+  return undefined
+}
+
+function isTimeout(error: unknown): boolean {
+  const { name, code } = error as { name?: unknown; code?: unknown }
+  return (
+    name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'ERR_WEB_HOOK_DELIVERY_TIMEOUT'
+  )
+}
+
+function failed(job: Job, thrown: unknown, url: string, duration: number): Attempt {
+  const refused = unsafe(thrown)
+  const base = { job, status: undefined, body: undefined, retryAfter: undefined, duration }
+  if (refused !== undefined) return { ...base, error: refused, retryable: false }
+  const cause = thrown instanceof WebHookDeliveryError && thrown.cause !== undefined ? thrown.cause : thrown
+  const code = isTimeout(thrown) ? 'ERR_WEB_HOOK_DELIVERY_TIMEOUT' : 'ERR_WEB_HOOK_DELIVERY_NETWORK'
+  return { ...base, error: new WebHookDeliveryError(code, { url, cause }), retryable: true }
+}

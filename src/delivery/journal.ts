@@ -1,0 +1,141 @@
+/**
+ * Writes a delivery's life through to the store. With the memory store (`durable: false`) only dead letters are
+ * written: its pending deliveries are the engine's own queues. With a durable store every step is journaled, and
+ * deliveries due in the store (left by a process that died, or replayed) are leased back into the engine.
+ */
+import type { ResolvedConfig } from '../config/normalized.js'
+import { isWebHookError } from '../errors/web-hook-error.js'
+import type { Job } from './endpoint.js'
+import { memoryStore } from './memory-store.js'
+import type { WebHookStore, WebHookStoredDelivery } from './store-types.js'
+
+/** A durable store leases deliveries for this long, ms. */
+const LEASE_MS = 5 * 60_000
+/** How often a durable store is asked for due deliveries, ms. */
+const POLL_MS = 1000
+const POLL_LIMIT = 256
+
+export interface Journal {
+  enqueue(job: Job): void
+  ack(job: Job): void
+  retryAt(job: Job): void
+  deadLetter(job: Job, error: Error): void
+  /** Not delivered at close: a durable store keeps it for the next start. */
+  keep(job: Job): void
+  replay(ids?: readonly string[]): Promise<number>
+  /** Stop leasing (close). */
+  stop(): void
+  close(): Promise<void>
+}
+
+export function stored(job: Job): WebHookStoredDelivery {
+  const { delivery } = job
+  return {
+    id: delivery.id,
+    endpoint: delivery.hook.endpoint,
+    url: delivery.hook.safeUrl,
+    type: delivery.type,
+    method: delivery.method,
+    callId: delivery.callId,
+    body: delivery.body,
+    createdAt: delivery.createdAt,
+    attempts: job.attempts,
+    notBefore: job.dueAt,
+  }
+}
+
+export function createJournal(config: ResolvedConfig, requeue: (delivery: WebHookStoredDelivery) => boolean): Journal {
+  const store: WebHookStore = config.store ?? memoryStore()
+  const durable = store.durable
+  /** Ids this engine holds in memory, so a lease does not bring them in twice. */
+  const held = new Set<string>()
+  let poller: ReturnType<typeof setInterval> | undefined
+
+  function onError(error: unknown): void {
+    config.logger?.error('web hook store failed', { store: store.kind, error })
+  }
+
+  function run(step: () => unknown): void {
+    try {
+      const result = step()
+      if (result instanceof Promise) result.catch(onError)
+    } catch (error) {
+      onError(error)
+    }
+  }
+
+  async function poll(): Promise<void> {
+    const leased = await store.lease({ limit: POLL_LIMIT, leaseMs: LEASE_MS, now: Date.now() })
+    for (const delivery of leased) {
+      if (held.has(delivery.id)) continue
+      if (requeue(delivery)) held.add(delivery.id)
+    }
+  }
+
+  if (durable) {
+    setImmediate(() => {
+      run(async () => {
+        await store.open?.({ onError })
+        await poll()
+      })
+      poller = setInterval(() => run(poll), POLL_MS)
+      poller.unref?.()
+    })
+  } else {
+    run(() => store.open?.({ onError }))
+  }
+
+  return {
+    enqueue(job) {
+      if (!durable) return
+      held.add(job.delivery.id)
+      run(() => store.enqueue(stored(job), Date.now() + LEASE_MS))
+    },
+    ack(job) {
+      if (!durable) return
+      held.delete(job.delivery.id)
+      run(() => store.ack(job.delivery.id))
+    },
+    retryAt(job) {
+      if (durable) run(() => store.retryAt(job.delivery.id, job.dueAt, job.attempts))
+    },
+    deadLetter(job, error) {
+      held.delete(job.delivery.id)
+      run(() =>
+        store.deadLetter({
+          ...stored(job),
+          failedAt: Date.now(),
+          code: isWebHookError(error) ? error.code : error.name,
+          message: error.message,
+          ...(job.status === undefined ? {} : { status: job.status }),
+        })
+      )
+    },
+    keep(job) {
+      held.delete(job.delivery.id)
+    },
+    async replay(ids) {
+      const deliveries = await store.takeDeadLetters(ids)
+      let count = 0
+      for (const delivery of deliveries) {
+        if (durable) await store.enqueue(delivery, Date.now() + LEASE_MS)
+        if (requeue(delivery)) {
+          if (durable) held.add(delivery.id)
+          count++
+        }
+      }
+      return count
+    },
+    stop() {
+      clearInterval(poller)
+    },
+    async close() {
+      clearInterval(poller)
+      try {
+        await store.close?.()
+      } catch (error) {
+        onError(error)
+      }
+    },
+  }
+}

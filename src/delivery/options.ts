@@ -1,0 +1,74 @@
+/**
+ * Defaults of the engine-level options (queue, breaker) read from the source configuration; CORE's normalisation
+ * validates them, this only fills in what is absent.
+ */
+import type { WebHookBreakerOptions, WebHookQueueOptions } from '../config/types.js'
+import { WebHookConfigError } from '../errors/config-error.js'
+import type { BreakerOptions } from './breaker.js'
+
+export interface QueueSettings {
+  maxSize: number
+  maxSizePerEndpoint: number
+  overflow: 'drop-newest' | 'drop-oldest'
+  fifo: boolean
+}
+
+export const DEFAULT_QUEUE: QueueSettings = {
+  maxSize: 100_000,
+  maxSizePerEndpoint: 10_000,
+  overflow: 'drop-oldest',
+  fifo: false,
+}
+
+export const DEFAULT_BREAKER: BreakerOptions = { threshold: 10, cooldown: 30_000 }
+
+/** `close()` waits this long by default, ms. */
+export const DEFAULT_CLOSE_TIMEOUT = 10_000
+
+/** Response bodies are kept up to this many characters. */
+export const MAX_RESPONSE_BODY = 4096
+
+function count(value: unknown, path: string, min: number): void {
+  if (value === undefined) return
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new WebHookConfigError(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      path,
+      `must be an integer ≥ ${min}, got ${JSON.stringify(value)}; remove it to use the default`
+    )
+  }
+}
+
+function oneOf(value: unknown, path: string, allowed: readonly string[]): void {
+  if (value === undefined || allowed.includes(value as string)) return
+  throw new WebHookConfigError(
+    'ERR_WEB_HOOK_CONFIG_VALUE',
+    path,
+    `must be ${allowed.map(item => `'${item}'`).join(' or ')}, got ${JSON.stringify(value)}`
+  )
+}
+
+/** Validates `queue` and fills in its defaults; throws `WebHookConfigError` (`queue.maxSize`…) when invalid. */
+export function queueSettings(queue: WebHookQueueOptions | undefined): QueueSettings {
+  count(queue?.maxSize, 'queue.maxSize', 1)
+  count(queue?.maxSizePerEndpoint, 'queue.maxSizePerEndpoint', 1)
+  oneOf(queue?.overflow, 'queue.overflow', ['drop-oldest', 'drop-newest'])
+  oneOf(queue?.ordering, 'queue.ordering', ['per-call', 'fifo'])
+  return {
+    maxSize: queue?.maxSize ?? DEFAULT_QUEUE.maxSize,
+    maxSizePerEndpoint: queue?.maxSizePerEndpoint ?? DEFAULT_QUEUE.maxSizePerEndpoint,
+    overflow: queue?.overflow ?? DEFAULT_QUEUE.overflow,
+    fifo: queue?.ordering === 'fifo',
+  }
+}
+
+/** Validates `breaker` and fills in its defaults; throws `WebHookConfigError` (`breaker.threshold`…) when invalid. */
+export function breakerSettings(breaker: false | WebHookBreakerOptions | undefined): BreakerOptions | false {
+  if (breaker === false) return false
+  count(breaker?.threshold, 'breaker.threshold', 1)
+  count(breaker?.cooldown, 'breaker.cooldown', 0)
+  return {
+    threshold: breaker?.threshold ?? DEFAULT_BREAKER.threshold,
+    cooldown: breaker?.cooldown ?? DEFAULT_BREAKER.cooldown,
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Reports what happens to deliveries: typed events, the logger (silent without one) and `onError` (on give-up and
+ * drop). Only safe URLs and error messages go out: never a secret, a header value or URL credentials.
+ */
+import type { ResolvedConfig } from '../config/normalized.js'
+import type { WebHookLogger } from '../config/types.js'
+import type { Endpoint, Job } from './endpoint.js'
+import type { DeliveryEvents } from './events.js'
+import type { WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+
+type Level = keyof WebHookLogger
+
+export interface Reporter {
+  succeeded(job: Job, duration: number): void
+  failed(job: Job, attemptsLeft: number, nextRetryAt: number | undefined): void
+  givenUp(job: Job, error: Error): void
+  dropped(job: Job, reason: WebHookDropReason, delivery: WebHookDeliveryInfo): void
+  paused(endpoint: Endpoint): void
+  resumed(endpoint: Endpoint): void
+  gone(endpoint: Endpoint): void
+}
+
+/** At most one drop warning per endpoint per this many ms (a down endpoint can drop thousands a second). */
+const DROP_LOG_INTERVAL = 1000
+
+export function createReporter(config: ResolvedConfig, events: DeliveryEvents): Reporter {
+  const { logger, onError } = config
+  const lastDropLog = new Map<string, { at: number; count: number }>()
+
+  function log(level: Level, message: string, context: object): void {
+    if (logger === undefined) return
+    try {
+      logger[level]?.(message, context)
+    } catch {}
+  }
+
+  function callOnError(job: Job, error: Error): void {
+    if (onError === undefined) return
+    const { delivery } = job
+    try {
+      onError({
+        error,
+        url: delivery.hook.safeUrl,
+        method: delivery.method,
+        type: delivery.type,
+        callId: delivery.callId,
+        deliveryId: delivery.id,
+      })
+    } catch (thrown) {
+      log('warn', 'web hook onError threw', { error: thrown })
+    }
+  }
+
+  function base(job: Job) {
+    const { delivery } = job
+    return {
+      id: delivery.id,
+      url: delivery.hook.safeUrl,
+      type: delivery.type,
+      method: delivery.method,
+      callId: delivery.callId,
+    }
+  }
+
+  return {
+    succeeded(job, duration) {
+      if (!events.has('delivery:succeeded')) return
+      events.emit('delivery:succeeded', { ...base(job), attempts: job.attempts, status: job.status ?? 0, duration })
+    },
+    failed(job, attemptsLeft, nextRetryAt) {
+      const error = job.error as Error
+      const event = {
+        ...base(job),
+        attempts: job.attempts,
+        attemptsLeft,
+        ...(nextRetryAt === undefined ? {} : { nextRetryAt }),
+        ...(job.status === undefined ? {} : { status: job.status }),
+        error,
+      }
+      if (attemptsLeft > 0) log('debug', 'web hook attempt failed, will retry', { ...event, error: error.message })
+      events.emit('delivery:failed', event)
+    },
+    givenUp(job, error) {
+      const event = {
+        ...base(job),
+        attempts: job.attempts,
+        ...(job.status === undefined ? {} : { status: job.status }),
+        error,
+      }
+      // XO's message for a failed hook.
+      log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })
+      events.emit('delivery:given-up', event)
+      callOnError(job, error)
+    },
+    dropped(job, reason, delivery) {
+      const { endpoint } = job
+      const now = Date.now()
+      const last = lastDropLog.get(endpoint.key)
+      if (last === undefined || now - last.at >= DROP_LOG_INTERVAL) {
+        log('warn', 'web hook dropped', {
+          url: endpoint.url,
+          reason,
+          id: delivery.id,
+          droppedSinceLastLog: (last?.count ?? 0) + 1,
+        })
+        lastDropLog.set(endpoint.key, { at: now, count: 0 })
+      } else {
+        last.count++
+      }
+      events.emit('delivery:dropped', { reason, delivery })
+      if (job.error !== undefined) callOnError(job, job.error)
+    },
+    paused(endpoint) {
+      const event = { url: endpoint.url, failures: endpoint.breaker.failures, probeAt: endpoint.breaker.probeAt }
+      log('warn', 'web hook endpoint paused', event)
+      events.emit('endpoint:paused', event)
+    },
+    resumed(endpoint) {
+      log('info', 'web hook endpoint resumed', { url: endpoint.url })
+      events.emit('endpoint:resumed', { url: endpoint.url })
+    },
+    gone(endpoint) {
+      log('warn', 'web hook endpoint gone (410): stopped until reconfigured', { url: endpoint.url })
+      events.emit('endpoint:gone', { url: endpoint.url, status: 410 })
+    },
+  }
+}

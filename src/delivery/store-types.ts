@@ -1,0 +1,101 @@
+/**
+ * The store interface: where pending deliveries are kept. The in-memory store (the default) is the engine's own
+ * queues; a durable store (SQLite, BullMQ: issue 7) is written through at every step of a delivery's life, so that a
+ * restarted process picks up what was pending.
+ *
+ * @packageDocumentation
+ */
+
+/** A delivery as a store keeps it: plain JSON-compatible data, no secret, no header. */
+export interface WebHookStoredDelivery {
+  /** The delivery id (`webhook-id`), the same on every attempt; unique. */
+  id: string
+  /** Queue key: the endpoint URL without credentials or fragment; the engine maps it back to a configured hook. */
+  endpoint: string
+  /** The URL for reports, credentials removed. */
+  url: string
+  type: 'pre' | 'post'
+  method: string
+  callId: string
+  /** The exact body sent and signed. */
+  body: string
+  /** When the delivery was accepted, ms since the epoch. */
+  createdAt: number
+  /** Attempts made so far. */
+  attempts: number
+  /** Not to be attempted before this time, ms since the epoch (0: now). */
+  notBefore: number
+}
+
+/** A delivery that failed for good, kept for inspection and replay. */
+export interface WebHookDeadLetter extends WebHookStoredDelivery {
+  /** When it was given up, ms since the epoch. */
+  failedAt: number
+  /** The error's code, e.g. `ERR_WEB_HOOK_DELIVERY_STATUS`. */
+  code: string
+  /** The error's message (no secret: URLs in it are safe). */
+  message: string
+  /** Status of the last answer, when there was one. */
+  status?: number
+}
+
+/** Options of {@link WebHookStore.lease}. */
+export interface WebHookLease {
+  /** Most deliveries to return. */
+  limit: number
+  /** The lease lasts this long, ms; a delivery whose lease expired (its process died) is offered again. */
+  leaseMs: number
+  /** The current time, ms since the epoch. */
+  now: number
+}
+
+/** What the engine gives a store when it starts. */
+export interface WebHookStoreContext {
+  /** Reports a store failure (the engine logs it; deliveries go on in memory). */
+  onError(error: Error): void
+}
+
+type MaybePromise<T> = T | Promise<T>
+
+/**
+ * Where pending deliveries are kept. Every method may be synchronous or return a promise. The engine calls, in a
+ * delivery's life: `enqueue` (accepted, leased by this process for `leaseMs`), then `ack` (delivered), `retryAt`
+ * (an attempt failed, the next is due at a time), or `deadLetter` (given up). Overflow and `close()` evictions are
+ * `ack`ed after being reported. `lease` hands out deliveries that are due and not leased (or whose lease expired):
+ * that is how a restarted process, or another worker, picks up pending work.
+ *
+ * `durable: false` (the memory store) tells the engine its own queues are the store: nothing is journaled on the hot
+ * path, only dead letters are kept.
+ *
+ * @example
+ * const store = memoryStore({ maxDeadLetters: 1000 })
+ * const rpc = withWebHooks(dispatch, { hooks, store })
+ * const dead = await store.listDeadLetters()
+ */
+export interface WebHookStore {
+  /** A short name, e.g. `memory`, `sqlite`, `bullmq`. */
+  readonly kind: string
+  /** Whether deliveries survive the process: the engine then writes every step through. */
+  readonly durable: boolean
+  /** Called once when an engine starts using the store. */
+  open?(context: WebHookStoreContext): MaybePromise<void>
+  /** A delivery was accepted: keep it, leased by the caller until `leaseUntil` (ms since the epoch). */
+  enqueue(delivery: WebHookStoredDelivery, leaseUntil: number): MaybePromise<void>
+  /** Due deliveries not leased (or whose lease expired), now leased until `now + leaseMs`; oldest first. */
+  lease(options: WebHookLease): MaybePromise<WebHookStoredDelivery[]>
+  /** Delivered (or handed back to the caller): forget it. */
+  ack(id: string): MaybePromise<void>
+  /** An attempt failed: the next is due at `at` (ms since the epoch), after `attempts` attempts. */
+  retryAt(id: string, at: number, attempts: number): MaybePromise<void>
+  /** Given up: move it to the dead letters. */
+  deadLetter(letter: WebHookDeadLetter): MaybePromise<void>
+  /** Dead letters, oldest first. */
+  listDeadLetters(options?: { limit?: number }): MaybePromise<WebHookDeadLetter[]>
+  /**
+   * Takes dead letters out (all, or those with these ids) and returns them as pending deliveries with their attempts
+   * reset; the engine re-queues them (`.webHooks.replay()` does both).
+   */
+  takeDeadLetters(ids?: readonly string[]): MaybePromise<WebHookStoredDelivery[]>
+  /** Called by the engine's `close()`. */
+  close?(): MaybePromise<void>
+}

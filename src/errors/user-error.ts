@@ -1,0 +1,22 @@
+import { WebHookError } from './web-hook-error.js'
+
+/**
+ * The `user` option threw (or its promise rejected). Reported to `onError` and the logger; the call itself goes on,
+ * and its payloads go out without user fields. The `cause` is what `user` threw.
+ */
+export class WebHookUserError extends WebHookError {
+  override name = 'WebHookUserError' as const
+  declare readonly code: 'ERR_WEB_HOOK_USER'
+  /** The method of the call. */
+  readonly method: string
+
+  constructor(method: string, cause: unknown) {
+    super(
+      'ERR_WEB_HOOK_USER',
+      `The user option threw for a call to ${method}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'The call went on and its hooks were sent without userId, userName and userIp; fix the user function.',
+      { cause }
+    )
+    this.method = method
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The node:http adapter: `(req, res)` for node:http, Express and Fastify's raw request and reply.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { WebHookRequestError } from '../errors/request-error.js'
+import type { ReceiverCore } from './create-receiver.js'
+import { declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
+import type { WebHookResponseOutput } from './types.js'
+
+export function createNodeAdapter(core: ReceiverCore) {
+  return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> => {
+    let response: WebHookResponseOutput
+    let close = false
+    try {
+      const headers = normalizeHeaders(req.headers)
+      const refused = core.precheck(req.method, headers)
+      const length = declaredLength(headers)
+      if (refused !== undefined) {
+        response = refused
+      } else if (typeof req.body === 'string' || req.body instanceof Uint8Array) {
+        // A body parser already read it raw (express.raw, Fastify's addContentTypeParser with parseAs: 'buffer').
+        const size = typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.byteLength
+        response =
+          size > core.maxBodyBytes ? core.refuse(tooLarge(core.maxBodyBytes)) : await core.process(req.body, headers)
+      } else if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && req.readableEnded) {
+        response = await parsedBody(core, req.body, headers)
+      } else if (length !== undefined && length > core.maxBodyBytes) {
+        response = core.refuse(tooLarge(core.maxBodyBytes))
+        close = true
+      } else {
+        const body = await readBody(req, core.maxBodyBytes)
+        if (body === undefined) {
+          response = core.refuse(tooLarge(core.maxBodyBytes))
+          close = true
+        } else {
+          response = await core.process(body, headers)
+        }
+      }
+    } catch {
+      response = errorResponse(500, 'ERR_WEB_HOOK_HANDLER', 'The receiver failed to read the request; retry later.')
+    }
+    if (res.headersSent || res.destroyed) return
+    // An unread oversized body is not drained: the connection is closed once the answer is sent.
+    if (close) res.setHeader('connection', 'close')
+    res.writeHead(response.status, response.headers)
+    res.end(response.body)
+  }
+}
+
+/**
+ * A body a parser already turned into an object (express.json()). Unsigned, it is re-encoded; signed, it cannot be
+ * verified (the exact bytes are gone), which is the receiver's own setup error: 500 so the sender retries once fixed.
+ */
+function parsedBody(core: ReceiverCore, body: object, headers: Record<string, string>) {
+  if (!core.verifies) return core.process(JSON.stringify(body), headers)
+  return core.refuse(
+    new WebHookRequestError(
+      'ERR_WEB_HOOK_REQUEST_PARSED_BODY',
+      500,
+      'req.body was already parsed as JSON, so the raw body cannot be verified. Mount the receiver with ' +
+        "express.raw({ type: 'application/json' }) (or before express.json()) so it gets the exact bytes."
+    )
+  )
+}
+
+/** The whole body, or undefined once it grows past `limit` (reading stops there). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) return undefined
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}

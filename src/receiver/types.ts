@@ -1,0 +1,186 @@
+/**
+ * Public types of the receiver (`createReceiver`): options, handler states, the framework-free request and response.
+ */
+import type { WebHookPayloadError } from '../errors/payload-error.js'
+import type { WebHookRequestError } from '../errors/request-error.js'
+import type { WebHookVerificationError } from '../errors/verification-error.js'
+import type {
+  AnyWebHookMethods,
+  WebHookMethodMap,
+  WebHookPayload,
+  WebHookPostPayload,
+  WebHookPrePayload,
+} from '../payload/types.js'
+import type { WebHookDedupeStore } from './dedupe.js'
+import type { WebHookTestPayload } from './parse.js'
+import type { WebHookHeadersInput } from './verify.js'
+
+type Methods<Api> = keyof Api & string
+
+/**
+ * The methods of `Api` matched by a pattern: an exact name, a prefix ending with `*` (`vm.*`), or `*`. With the
+ * default (untyped) map, any method.
+ */
+export type WebHookMatchedMethods<Api extends WebHookMethodMap, Pattern extends string> =
+  string extends Methods<Api>
+    ? string
+    : Pattern extends '*'
+      ? Methods<Api>
+      : Pattern extends `${infer Prefix}*`
+        ? Extract<Methods<Api>, `${Prefix}${string}`>
+        : Extract<Methods<Api>, Pattern>
+
+/** The part of a method map matched by a pattern (a method map itself). */
+export type WebHookMatchedApi<Api extends WebHookMethodMap, Pattern extends string> = Pick<
+  Api,
+  WebHookMatchedMethods<Api, Pattern>
+>
+
+/** A method pattern: one of the map's method names (suggested by editors), a `prefix*` pattern, or `*`. */
+export type WebHookMethodPattern<Api extends WebHookMethodMap> = Methods<Api> | `${string}*` | (string & {})
+
+/** What a handler is given. */
+export interface WebHookHandlerState<Payload> {
+  /** The payload, checked by `parseWebHookPayload` and typed by the method map. */
+  payload: Payload
+  /** The delivery id (`webhook-id` header), the same on every retry of one delivery; absent if not sent. */
+  webHookId: string | undefined
+  /** The request headers, names in lower case. */
+  headers: Readonly<Record<string, string>>
+}
+
+/**
+ * A pre handler's answer to a veto hook: `{ allow: false, reason }` refuses the call (403 with `{ "reason": … }`).
+ * Returning nothing (or `{ allow: true }`) lets it go ahead (204).
+ */
+export interface WebHookVerdict {
+  /** Whether the call may go ahead. */
+  allow: boolean
+  /** Why not; sent as `{ "reason": … }` and carried by the sender's `WebHookVetoError`. */
+  reason?: string
+}
+
+/** A handler of pre payloads (or of both kinds): may return a {@link WebHookVerdict} or throw `deny(reason)`. */
+export type WebHookPreHandler<Payload> = (
+  state: WebHookHandlerState<Payload>
+) => void | WebHookVerdict | Promise<void | WebHookVerdict>
+
+/** A handler of post payloads; what it returns is ignored. */
+export type WebHookPostHandler<Payload> = (state: WebHookHandlerState<Payload>) => unknown
+
+/** Both halves of one call, given to `onCall` handlers; narrowing `method` narrows `pre` and `post` together. */
+export type WebHookCallState<Api extends WebHookMethodMap = AnyWebHookMethods> = {
+  [M in Methods<Api>]: {
+    /** The id shared by both payloads. */
+    callId: string
+    /** The method called (as in both payloads). */
+    method: M
+    /** The payload sent before the call. */
+    pre: WebHookPrePayload<Pick<Api, M>>
+    /** The payload sent after it, with `result` or `error`. */
+    post: WebHookPostPayload<Pick<Api, M>>
+  }
+}[Methods<Api>]
+
+/** One half of a call whose other half did not arrive within `orphanTtl`; given to `onOrphan`. */
+export type WebHookOrphanState<Api extends WebHookMethodMap = AnyWebHookMethods> =
+  | { callId: string; pre: WebHookPrePayload<Api>; post?: undefined }
+  | { callId: string; pre?: undefined; post: WebHookPostPayload<Api> }
+
+/** Why a request was refused or failed; given to `onError`. */
+export interface WebHookReceiverErrorState<Api extends WebHookMethodMap = AnyWebHookMethods> {
+  /**
+   * A `WebHookRequestError` (405, 413, 415), `WebHookVerificationError` (401, or 400 when the body is empty or not
+   * JSON), `WebHookPayloadError` (400), or whatever a handler threw (500).
+   */
+  error: WebHookRequestError | WebHookVerificationError | WebHookPayloadError | Error
+  /** The HTTP status answered. */
+  status: number
+  /** The payload, when the failure came after it was parsed (a handler's). */
+  payload?: WebHookPayload<Api>
+}
+
+/** Deduplication on `webhook-id`. */
+export interface WebHookDedupeOptions {
+  /**
+   * Where handled ids are remembered.
+   * @default createMemoryDedupeStore()
+   */
+  store?: WebHookDedupeStore
+  /**
+   * How long an id is remembered, in ms: longer than the sender's whole retry schedule.
+   * @default 86400000 (24 hours)
+   */
+  ttl?: number
+}
+
+/** Options of `createReceiver`. */
+export interface WebHookReceiverOptions<Api extends WebHookMethodMap = AnyWebHookMethods> {
+  /**
+   * The Standard Webhooks secret(s) (`whsec_…`) the sender signs with; several during a rotation. Without it, requests
+   * are NOT verified: anyone who can reach the receiver can send it hooks. Use that only on a trusted network.
+   * @example process.env.WEBHOOK_SECRET
+   */
+  secret?: string | readonly string[]
+  /**
+   * Largest accepted age (or advance) of `webhook-timestamp`, in seconds. Only with `secret`.
+   * @default 300
+   */
+  tolerance?: number
+  /**
+   * Largest accepted body, in bytes; a larger one is answered 413 without being read to its end.
+   * @default 1048576 (1 MiB)
+   */
+  maxBodyBytes?: number
+  /**
+   * Deduplication on `webhook-id` (a retried delivery is answered 204 without running handlers again); `false` to
+   * turn it off.
+   * @default { store: createMemoryDedupeStore(), ttl: 86400000 }
+   */
+  dedupe?: false | WebHookDedupeOptions
+  /**
+   * How long `onCall` waits, in ms, for the other half of a call before reporting the half it has to `onOrphan`.
+   * Long calls (backups) need a long wait.
+   * @default 3600000 (1 hour)
+   */
+  orphanTtl?: number
+  /**
+   * Called with the half of a call whose other half did not arrive within `orphanTtl` (only when there are `onCall`
+   * handlers).
+   * @example onOrphan: ({ callId, pre, post }) => log.warn('incomplete call', { callId, pre, post })
+   */
+  onOrphan?: (state: WebHookOrphanState<Api>) => void
+  /**
+   * Called with Xen Orchestra's test sample (`callId: "0"`, `timestamp: 0`, sent by XO's Test button, the sender's
+   * `test()` and `rpc-web-hooks test`), which is answered 204 without running the handlers.
+   * @example onTest: ({ payload }) => console.log(`test ${payload.type} hook for ${payload.method} received`)
+   */
+  onTest?: (state: WebHookHandlerState<WebHookTestPayload>) => void
+  /**
+   * Called for every refused request (4xx) and failed handler (500), for logging.
+   * @example onError: ({ error, status }) => log.warn(`web hook refused (${status}): ${error.message}`)
+   */
+  onError?: (state: WebHookReceiverErrorState<Api>) => void
+}
+
+/** A request for the framework-free `handle`. */
+export interface WebHookRequestInput {
+  /** The raw body, exactly as received. */
+  body: string | Uint8Array
+  /** The request headers (`IncomingHttpHeaders`, a fetch `Headers`…). */
+  headers: WebHookHeadersInput
+  /**
+   * The HTTP method; anything but `POST` is answered 405. Not checked when absent.
+   */
+  method?: string
+}
+
+/** The response to send, from the framework-free `handle`. */
+export interface WebHookResponseOutput {
+  /** 204 handled or duplicate, 400, 401, 403 denied, 405, 413, 415, 500. */
+  status: number
+  /** Response headers (`content-type` when there is a body). */
+  headers: Record<string, string>
+  /** The body: `''` on 204, `{ "reason": … }` on 403, `{ "error": code, "message": … }` otherwise. */
+  body: string
+}

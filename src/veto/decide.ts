@@ -1,0 +1,38 @@
+/**
+ * What a veto hook's answer means (issue 5, XO issue #5205): 2xx lets the call go ahead; any other answer below 500 is
+ * a refusal (`ERR_WEB_HOOK_VETOED`); no answer (network error, timeout) or a 5xx means the gate could not decide
+ * (`ERR_WEB_HOOK_VETO_UNREACHABLE`): denied unless the hook is `failOpen`.
+ */
+import type { ResolvedHook } from '../config/normalized.js'
+import type { WebHookDeliveryOutcome } from '../delivery/types.js'
+import { WebHookVetoError } from '../errors/veto-error.js'
+
+/** Longest reason kept from a veto answer. */
+export const MAX_REASON_LENGTH = 1024
+
+/** `reason` of a JSON body `{ "reason": "…" }`, else the trimmed body text; capped; undefined when empty. */
+export function parseVetoReason(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined
+  let reason = body.trim()
+  if (reason.startsWith('{')) {
+    try {
+      const json = JSON.parse(reason) as { reason?: unknown }
+      if (typeof json.reason === 'string') reason = json.reason
+    } catch {}
+  }
+  return reason === '' ? undefined : reason.slice(0, MAX_REASON_LENGTH)
+}
+
+/** The error that stops the call, or `undefined` when the call may go ahead. */
+export function decideVeto(
+  hook: ResolvedHook,
+  method: string,
+  outcome: WebHookDeliveryOutcome
+): WebHookVetoError | undefined {
+  if (outcome.ok) return undefined
+  const { status } = outcome
+  const reason = status === undefined ? undefined : parseVetoReason(outcome.body)
+  const common = { url: hook.safeUrl, method, status, reason, cause: outcome.error }
+  if (status !== undefined && status < 500) return new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETOED', ...common })
+  return hook.failOpen ? undefined : new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETO_UNREACHABLE', ...common })
+}

@@ -1,0 +1,181 @@
+/**
+ * `withWebHooks(dispatcher, config)`: wraps a method dispatcher so that configured calls send Xen Orchestra-style
+ * web hooks before (`pre`) and after (`post`) they run. Hooks never change a call's result or error.
+ */
+import { nanoid } from 'nanoid'
+import type { WebHookUser, WebHooksConfig } from './config/types.js'
+import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookStats } from './delivery/types.js'
+import { WebHookUserError } from './errors/user-error.js'
+import type { WebHookCallData } from './payload/call-data.js'
+import { createWebHooks } from './web-hooks.js'
+
+/** The controller at `.webHooks` of a wrapped dispatcher. */
+export interface WebHooksController<Context = any, Params = any> {
+  /**
+   * Replaces the configuration at run time (as XO's plugin does while loaded). It is validated first: when invalid it
+   * throws a `WebHookConfigError` and the previous hooks stay in force.
+   */
+  configure(config: WebHooksConfig<Context, Params>): void
+  /**
+   * XO's test: the sample payload to every configured hook, pre and post, in its format. Rejects with a
+   * `WebHookTestError` on the first failure.
+   */
+  test(): Promise<void>
+  /** Stops sending new hooks (calls go straight through) and waits up to `timeout` ms for deliveries in flight. */
+  close(options?: { timeout?: number }): Promise<WebHookCloseResult>
+  /** Delivery counters per endpoint. */
+  stats(): WebHookStats
+  /**
+   * Queues dead letters again (all, or those with these ids), attempts reset; resolves with how many were queued.
+   */
+  replay(ids?: readonly string[]): Promise<number>
+  /** Listens to a delivery event; returns a function that removes the listener. */
+  on<E extends keyof WebHookDeliveryEventMap>(
+    event: E,
+    listener: (event: WebHookDeliveryEventMap[E]) => void
+  ): () => void
+}
+
+/**
+ * Any dispatcher: `(method, params, context) => result | Promise<result>`, where `method` is a string (or a union of
+ * method names); params and context may be omitted.
+ */
+export type WebHookDispatcher = (method: any, params: any, context: any) => unknown
+
+/** The params type of a dispatcher (its second parameter). */
+export type DispatcherParams<F> = F extends (method: any, params: infer P, ...rest: any[]) => any ? P : unknown
+/** The context type of a dispatcher (its third parameter). */
+export type DispatcherContext<F> = F extends (method: any, params: any, context: infer C, ...rest: any[]) => any
+  ? C
+  : unknown
+
+/**
+ * The parameters of a wrapped dispatcher: the dispatcher's own, or `(method, params?, context?)` for a dispatcher that
+ * declares none.
+ */
+export type WrappedParameters<F extends WebHookDispatcher> =
+  Parameters<F> extends [string, ...unknown[]]
+    ? Parameters<F>
+    : [method: string, params?: DispatcherParams<F>, context?: DispatcherContext<F>]
+
+/** A wrapped dispatcher: the same parameters, a Promise of the same result, and the `.webHooks` controller. */
+export type WithWebHooks<F extends WebHookDispatcher> = ((
+  ...args: WrappedParameters<F>
+) => Promise<Awaited<ReturnType<F>>>) & {
+  readonly webHooks: WebHooksController<DispatcherContext<F>, DispatcherParams<F>>
+}
+
+/**
+ * Wraps `dispatcher` so that the calls matched by `config.hooks` send web hooks. Throws a `WebHookConfigError` when
+ * `config` is invalid.
+ *
+ * @example
+ * const call = withWebHooks((method, params, connection) => api[method](params, connection), {
+ *   hooks: [{ method: 'vm.start', type: 'pre/post', url: 'https://hooks.example/xo', format: 'json' }],
+ *   user: connection => ({ id: connection.userId, name: connection.userName, ip: connection.ip }),
+ * })
+ * await call('vm.start', { id }, connection)
+ */
+export function withWebHooks<F extends WebHookDispatcher>(
+  dispatcher: F,
+  config: WebHooksConfig<DispatcherContext<F>, DispatcherParams<F>>
+): WithWebHooks<F> {
+  const hooks = createWebHooks(config)
+  let current = config
+  const dispatch = dispatcher as unknown as (...args: unknown[]) => unknown
+
+  async function resolveUser(method: string, params: unknown, context: unknown, callId: string) {
+    const { user } = current
+    if (user === undefined) return undefined
+    try {
+      return (await user(context as DispatcherContext<F>, method, params as DispatcherParams<F>)) ?? undefined
+    } catch (cause) {
+      const error = new WebHookUserError(method, cause)
+      try {
+        current.logger?.error('web hook user() failed', { method, error })
+      } catch {}
+      try {
+        current.onError?.({ error, url: '', method, type: 'pre', callId, deliveryId: '' })
+      } catch {}
+      return undefined
+    }
+  }
+
+  async function hooked(args: WrappedParameters<F>): Promise<Awaited<ReturnType<F>>> {
+    const [method, params, context] = args
+    const callId = nanoid()
+    const user: WebHookUser | undefined = await resolveUser(method, params, context, callId)
+    const start = Date.now()
+    const data: WebHookCallData = {
+      callId,
+      userId: user?.id,
+      userName: user?.name,
+      userIp: user?.ip,
+      method,
+      params,
+      timestamp: start,
+    }
+    const ended = () => {
+      const timestamp = Date.now()
+      return { ...data, timestamp, duration: timestamp - start }
+    }
+    const post = (outcome: { result: unknown } | { error: unknown }) => {
+      try {
+        hooks.post({ ...ended(), ...outcome })
+      } catch (error) {
+        current.logger?.error('web hook post failed', { method, error })
+      }
+    }
+
+    let pending: Promise<void> | undefined
+    try {
+      pending = hooks.pre(data)
+    } catch (error) {
+      current.logger?.error('web hook pre failed', { method, error })
+    }
+    if (pending !== undefined) {
+      try {
+        await pending
+      } catch (veto) {
+        // A veto hook refused the call: the dispatcher is not called; the post hooks report the veto.
+        post({ error: veto })
+        throw veto
+      }
+    }
+
+    let result: Awaited<ReturnType<F>>
+    try {
+      result = (await dispatch(...args)) as Awaited<ReturnType<F>>
+    } catch (error) {
+      post({ error })
+      throw error
+    }
+    post({ result })
+    return result
+  }
+
+  const wrapped = (...args: WrappedParameters<F>): Promise<Awaited<ReturnType<F>>> => {
+    if (!hooks.matches(args[0])) {
+      // Unmatched: straight through, only made a promise.
+      try {
+        return Promise.resolve(dispatch(...args) as Awaited<ReturnType<F>>)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return hooked(args)
+  }
+
+  const controller: WebHooksController<DispatcherContext<F>, DispatcherParams<F>> = {
+    configure(next) {
+      hooks.configure(next)
+      current = next
+    },
+    test: () => hooks.test(),
+    close: options => hooks.close(options),
+    stats: () => hooks.stats(),
+    replay: ids => hooks.replay(ids),
+    on: (event, listener) => hooks.on(event, listener),
+  }
+  return Object.assign(wrapped, { webHooks: controller }) as WithWebHooks<F>
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import {
+  createMemoryDedupeStore,
+  createReceiver,
+  deny,
+  WebHookConfigError,
+  WebHookDeniedError,
+} from '../../src/receiver/index.js'
+import { post, type Served, send, serve } from './helpers/server.js'
+
+function configError(fn: () => unknown): WebHookConfigError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebHookConfigError)
+    return error as WebHookConfigError
+  }
+  throw new Error('expected a WebHookConfigError')
+}
+
+describe('createReceiver options', () => {
+  it.each([
+    [{ secret: 'not-a-secret' }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
+    [{ secret: '' }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
+    [{ secret: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'x'] }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret[1]'],
+    [{ maxBodyBytes: 0 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'maxBodyBytes'],
+    [{ tolerance: -1 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'tolerance'],
+    [{ orphanTtl: Number.NaN }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'orphanTtl'],
+    [{ dedupe: { ttl: 0 } }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'dedupe.ttl'],
+    [{ dedupe: { store: {} as any } }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'dedupe.store'],
+  ])('rejects %j', (options, code, path) => {
+    const error = configError(() => createReceiver(options as any))
+    expect([error.code, error.path]).toEqual([code, path])
+    expect(error.message).not.toContain('not-a-secret')
+  })
+
+  it('rejects bad patterns and handlers', () => {
+    const receiver = createReceiver()
+    expect(configError(() => receiver.on('vm.*.start' as string, () => {})).path).toBe('on(pattern)')
+    expect(configError(() => receiver.onPre('', () => {})).path).toBe('onPre(pattern)')
+    expect(configError(() => receiver.onPost('vm.start', 'nope' as any)).path).toBe('onPost(handler)')
+    expect(configError(() => receiver.onCall(undefined as any)).path).toBe('onCall(handler)')
+  })
+
+  it('deny(reason) makes a WebHookDeniedError', () => {
+    const error = deny('protected VM')
+    expect(error).toBeInstanceOf(WebHookDeniedError)
+    expect([error.code, error.reason, error.message]).toEqual([
+      'ERR_WEB_HOOK_DENIED',
+      'protected VM',
+      'Denied by the web hook receiver: protected VM',
+    ])
+    expect(deny('').reason).toBe('denied')
+  })
+})
+
+describe('dedupe stores', () => {
+  it('the memory store forgets ids after their TTL and keeps at most maxEntries', () => {
+    let time = 0
+    const store = createMemoryDedupeStore({ maxEntries: 2, now: () => time })
+    store.add('a', 100)
+    expect(store.has('a')).toBe(true)
+    time = 100
+    expect(store.has('a')).toBe(false)
+    store.add('b', 100)
+    store.add('c', 100)
+    store.add('d', 100)
+    expect([store.has('b'), store.has('c'), store.has('d')]).toEqual([false, true, true])
+    expect(() => createMemoryDedupeStore({ maxEntries: 0 })).toThrow(RangeError)
+  })
+
+  it('a custom (async) store is used with the configured TTL', async () => {
+    const ids = new Map<string, number>()
+    const receiver = createReceiver({
+      dedupe: {
+        ttl: 5000,
+        store: {
+          has: async id => ids.has(id),
+          add: async (id, ttl) => void ids.set(id, ttl),
+        },
+      },
+    })
+    let calls = 0
+    receiver.onPost(() => calls++)
+    const served: Served = await serve(receiver.node)
+    try {
+      await send(served.url, post(), { id: 'msg_s' })
+      await send(served.url, post(), { id: 'msg_s' })
+      expect(calls).toBe(1)
+      expect([...ids]).toEqual([['msg_s', 5000]])
+    } finally {
+      await served.close()
+    }
+  })
+
+  it('a failing store answers 500 and reports it', async () => {
+    const errors: string[] = []
+    const receiver = createReceiver({
+      onError: ({ error, status }) => errors.push(`${status} ${error.message}`),
+      dedupe: {
+        store: {
+          has: () => {
+            throw new Error('redis down')
+          },
+          add: () => {},
+        },
+      },
+    })
+    const served = await serve(receiver.node)
+    try {
+      expect((await send(served.url, post())).status).toBe(500)
+      expect(errors).toEqual(['500 redis down'])
+    } finally {
+      await served.close()
+    }
+  })
+})

@@ -1,0 +1,129 @@
+// Safe URLs through the public API: off by default (XO parity), loopback refused when on, allow-list, DNS mapping.
+import type { LookupFunction } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  type HookConfig,
+  type WebHookErrorEvent,
+  type WebHooksConfig,
+  WebHookConfigError,
+  WebHookUnsafeUrlError,
+  withWebHooks,
+} from '../../src/index.js'
+import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
+
+const cleanups: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function receiver(): Promise<TestReceiver> {
+  const rx = await startReceiver()
+  cleanups.push(() => rx.close())
+  return rx
+}
+
+/** Wraps a dispatcher; resolves `failure` with the first delivery failure given up. */
+function wrap(config: Omit<WebHooksConfig, 'onError'>) {
+  let report: (event: WebHookErrorEvent) => void = () => {}
+  const failure = new Promise<WebHookErrorEvent>(resolve => {
+    report = resolve
+  })
+  const call = withWebHooks(async (method: string, _params?: unknown) => method, {
+    ...config,
+    onError: event => report(event),
+  })
+  cleanups.push(() => call.webHooks.close({ timeout: 500 }))
+  return { call, failure }
+}
+
+const hook = (url: string): HookConfig => ({ method: 'vm.start', type: 'post', url, format: 'json', retry: false })
+
+/** Maps every host name of `table` to its address, like an /etc/hosts entry; the rest is not found. */
+const hosts =
+  (table: Record<string, string>): LookupFunction =>
+  (hostname, options, callback) => {
+    const address = table[hostname]
+    if (address === undefined) {
+      const error: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`)
+      error.code = 'ENOTFOUND'
+      return callback(error, '')
+    }
+    if (options.all) callback(null, [{ address, family: 4 }])
+    else callback(null, address, 4)
+  }
+
+describe('safeUrls', () => {
+  it('is off by default: loopback receivers work (Xen Orchestra parity)', async () => {
+    const rx = await receiver()
+    const { call } = wrap({ hooks: [hook(rx.url)] })
+    await call('vm.start', {})
+    await rx.waitFor(1)
+  })
+
+  it('refuses 127.0.0.1 when on, reporting a WebHookUnsafeUrlError', async () => {
+    const rx = await receiver()
+    const { call, failure } = wrap({ hooks: [hook(`${rx.url}/x`)], safeUrls: true })
+    expect(await call('vm.start', {})).toBe('vm.start') // the call itself is never affected
+    const { error, url } = await failure
+    expect(error).toBeInstanceOf(WebHookUnsafeUrlError)
+    expect(error).toMatchObject({ code: 'ERR_WEB_HOOK_UNSAFE_URL', address: '127.0.0.1', range: 'loopback' })
+    expect(url).toBe(`${rx.url}/x`)
+    expect(rx.requests).toHaveLength(0)
+  })
+
+  it('refuses a host name that resolves to 127.0.0.1 (checked on the resolved address)', async () => {
+    const rx = await receiver()
+    const lookup = hosts({ 'hooks.example.test': '127.0.0.1' })
+    const { call, failure } = wrap({
+      hooks: [hook(`http://hooks.example.test:${rx.port}/`)],
+      safeUrls: { lookup },
+    })
+    await call('vm.start', {})
+    const { error } = await failure
+    expect(error).toBeInstanceOf(WebHookUnsafeUrlError)
+    expect(error).toMatchObject({ host: 'hooks.example.test', address: '127.0.0.1', range: 'loopback' })
+    expect(rx.requests).toHaveLength(0)
+  })
+
+  it('refuses localhost through the real DNS lookup', async () => {
+    const rx = await receiver()
+    const { call, failure } = wrap({ hooks: [hook(`http://localhost:${rx.port}/`)], safeUrls: true })
+    await call('vm.start', {})
+    expect((await failure).error).toBeInstanceOf(WebHookUnsafeUrlError)
+    expect(rx.requests).toHaveLength(0)
+  })
+
+  it.each([['127.0.0.1'], ['127.0.0.0/8'], ['::ffff:127.0.0.0/104']])(
+    'lets an allowed address through: %s',
+    async allow => {
+      const rx = await receiver()
+      const { call } = wrap({ hooks: [hook(rx.url)], safeUrls: { allow: [allow] } })
+      await call('vm.start', {})
+      await rx.waitFor(1)
+    }
+  )
+
+  it('lets an allowed host name through, connecting to the address the custom lookup gives', async () => {
+    const rx = await receiver()
+    const lookup = hosts({ 'hooks.example.test': '127.0.0.1' })
+    const { call } = wrap({
+      hooks: [hook(`http://hooks.example.test:${rx.port}/via-name`)],
+      safeUrls: { allow: ['hooks.example.test'], lookup },
+    })
+    await call('vm.start', {})
+    const [request] = await rx.waitFor(1)
+    expect(request!.url).toBe('/via-name')
+    expect(request!.headers.host).toBe(`hooks.example.test:${rx.port}`)
+  })
+
+  it('refuses a malformed allow-list entry as a configuration error', () => {
+    let caught: unknown
+    try {
+      wrap({ hooks: [hook('http://127.0.0.1:1/')], safeUrls: { allow: ['10.0.0.0/99'] } })
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(WebHookConfigError)
+    expect(caught).toMatchObject({ path: 'safeUrls.allow[0]' })
+  })
+})
