@@ -43,7 +43,7 @@ export async function memory(): Promise<Result> {
     name: `memory, ${QUEUED} queued for a down endpoint`,
     figures: {
       'heap bytes/delivery': Math.round(perDelivery),
-      'of which body chars (approx.)': body + 100,
+      'payload body, bytes (approx.)': body + 100,
       queued: stats.queued,
       'dropped over the limit': stats.dropped,
       'growth over the limit, bytes/extra call': Math.round((over - after) / 10_000),

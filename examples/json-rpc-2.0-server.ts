@@ -35,12 +35,14 @@ export interface ExampleServerOptions {
   port?: number
   /** Where the JSON-RPC server reports methods that threw (json-rpc-2.0's default: console.warn). */
   errorListener?: (message: string, data: unknown) => void
+  /** Send error stacks in post payloads. */
+  includeErrorStack?: boolean
 }
 
 /** Starts the example server on 127.0.0.1, sending hooks as `hooks` says. */
 export async function startJsonRpcServer(
   hooks: HookConfig[],
-  { port = 0, errorListener }: ExampleServerOptions = {}
+  { port = 0, errorListener, includeErrorStack = false }: ExampleServerOptions = {}
 ): Promise<ExampleServer> {
   const rpc = new JSONRPCServer<Caller>(errorListener === undefined ? {} : { errorListener })
   rpc.addMethod('vm.start', ({ id }: { id: string }) => {
@@ -57,7 +59,7 @@ export async function startJsonRpcServer(
 
   // The three lines: a middleware per server, the caller from the server params.
   const webHooks = webHooksMiddleware<Caller>(
-    { hooks, user: caller => ({ id: caller.userId, ip: caller.ip }) },
+    { hooks, includeErrorStack, user: caller => ({ id: caller.userId, ip: caller.ip }) },
     { server: rpc } // methods the server does not have fire no hooks, as in XO
   )
   rpc.applyMiddleware(webHooks)

@@ -101,7 +101,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
     }
   }
 
-  async function hooked(args: WrappedParameters<F>): Promise<Awaited<ReturnType<F>>> {
+  async function hooked(self: unknown, args: WrappedParameters<F>): Promise<Awaited<ReturnType<F>>> {
     const [method, params, context] = args
     const callId = nanoid()
     const user: WebHookUser | undefined = await resolveUser(method, params, context, callId)
@@ -145,7 +145,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
 
     let result: Awaited<ReturnType<F>>
     try {
-      result = (await dispatch(...args)) as Awaited<ReturnType<F>>
+      result = (await dispatch.apply(self, args)) as Awaited<ReturnType<F>>
     } catch (error) {
       post({ error })
       throw error
@@ -154,16 +154,17 @@ export function withWebHooks<F extends WebHookDispatcher>(
     return result
   }
 
-  const wrapped = (...args: WrappedParameters<F>): Promise<Awaited<ReturnType<F>>> => {
+  // A `function` so that `this` is passed on to the dispatcher, as are all the arguments.
+  const wrapped = function (this: unknown, ...args: WrappedParameters<F>): Promise<Awaited<ReturnType<F>>> {
     if (!hooks.matches(args[0])) {
-      // Unmatched: straight through, only made a promise.
+      // Unmatched: straight through, only made a promise (one Map lookup, no payload, no request).
       try {
-        return Promise.resolve(dispatch(...args) as Awaited<ReturnType<F>>)
+        return Promise.resolve(dispatch.apply(this, args) as Awaited<ReturnType<F>>)
       } catch (error) {
         return Promise.reject(error)
       }
     }
-    return hooked(args)
+    return hooked(this, args)
   }
 
   const controller: WebHooksController<DispatcherContext<F>, DispatcherParams<F>> = {

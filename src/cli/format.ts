@@ -2,7 +2,7 @@
  * How `rpc-web-hooks listen` prints what it receives: one readable line per hook (time, pre/post, method, user,
  * duration, result or error), or one JSON object per line with `--json`.
  */
-import type { WebHookPayload } from '../payload/types.js'
+import type { WebHookOffice365Card, WebHookPayload } from '../payload/types.js'
 import type { WebHookTestPayload } from '../receiver/parse.js'
 import type { Style } from './style.js'
 
@@ -18,6 +18,7 @@ export type ListenEvent =
       denied?: string | undefined
     }
   | { kind: 'refused'; time: Date; status: number; code: string; message: string }
+  | { kind: 'card'; time: Date; webHookId: string | undefined; card: WebHookOffice365Card }
 
 const MAX_VALUE = 200
 
@@ -26,6 +27,7 @@ export function formatJson(event: ListenEvent): string {
   if (event.kind === 'refused') {
     return JSON.stringify({ time, status: event.status, error: { code: event.code, message: event.message } })
   }
+  if (event.kind === 'card') return JSON.stringify({ time, status: 204, webHookId: event.webHookId, card: event.card })
   const status = event.denied === undefined ? 204 : 403
   return JSON.stringify({
     time,
@@ -41,6 +43,11 @@ export function formatLine(event: ListenEvent, style: Style): string {
   const time = style.dim(clock(event.time))
   if (event.kind === 'refused') {
     return `${time}  ${style.red(`✗ ${event.status}`)} ${style.red(event.code)}  ${event.message}`
+  }
+  if (event.kind === 'card') {
+    const section = event.card.sections?.[0]
+    const facts = (section?.facts ?? []).map(fact => `${fact.name}=${cut(fact.value)}`)
+    return [time, style.magenta('CARD'), style.bold(section?.title ?? event.card.summary), ...facts].join('  ')
   }
   const { payload } = event
   const parts = [
@@ -72,7 +79,10 @@ function user(payload: { userName?: string; userId?: string; userIp?: string }):
 }
 
 function short(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value)
+  return cut(value === undefined ? 'undefined' : JSON.stringify(value))
+}
+
+function cut(text: string): string {
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text
 }
 

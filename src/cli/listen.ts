@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import { createReceiver } from '../receiver/create-receiver.js'
 import { compilePattern } from '../receiver/pattern.js'
+import type { WebHookReceiver } from '../receiver/receiver.js'
 import { integer, parse } from './args.js'
+import { withCards } from './cards.js'
 import { CliError } from './cli-error.js'
 import { formatJson, formatLine, type ListenEvent } from './format.js'
 import { createStyle } from './style.js'
@@ -14,7 +16,7 @@ import { createStyle } from './style.js'
 export const LISTEN_HELP = `Usage: rpc-web-hooks listen [options]
 
 A development receiver: prints each web hook it receives (time, pre/post, method, user, duration, result or error)
-and answers 204. Hooks go to stdout; the "listening on" line goes to stderr.
+and answers 204. Office 365 MessageCards are printed too. Hooks go to stdout; the "listening on" line to stderr.
 
 Options:
   --port <n>          port to listen on; 0 picks a free one (default: 8080)
@@ -69,7 +71,7 @@ export async function listen(
   const print = (event: ListenEvent) =>
     io.stdout.write(`${values.json ? formatJson(event) : formatLine(event, style)}\n`)
 
-  let receiver: ReturnType<typeof createReceiver>
+  let receiver: WebHookReceiver
   try {
     receiver = createReceiver({
       ...(values.secret !== undefined && { secret: values.secret }),
@@ -92,7 +94,9 @@ export async function listen(
     return denied === undefined ? undefined : { allow: false, reason: denied }
   })
 
-  const server = createServer(receiver.node)
+  const server = createServer(
+    withCards(receiver, values.secret, (card, webHookId) => print({ kind: 'card', time: new Date(), webHookId, card }))
+  )
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new CliError(`cannot listen on ${host}:${port}: ${error.message}`, 1))

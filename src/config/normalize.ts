@@ -16,7 +16,7 @@ import {
 import { DEFAULT_DELIVERY, type ResolvedDeliveryOptions, resolveDeliveryOptions } from './normalize-delivery.js'
 import type { ResolvedConfig, ResolvedHook } from './normalized.js'
 import { resolveRedact } from './normalize-redact.js'
-import { endpointOf, stripCredentials } from './safe-url.js'
+import { endpointOf, stripCredentials } from './display-url.js'
 
 /** Default `maxPayloadBytes`: 1 MiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024

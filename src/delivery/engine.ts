@@ -11,6 +11,7 @@ import type { DeliveryEngine, OutgoingDelivery } from './engine-types.js'
 import { Endpoint, type Job } from './endpoint.js'
 import { DeliveryEvents } from './events.js'
 import { createJournal } from './journal.js'
+import { createStoreWorker } from './store-worker.js'
 import { createReporter } from './report.js'
 import { breakerSettings, DEFAULT_CLOSE_TIMEOUT, queueSettings } from './options.js'
 import { nextDelay, retriesOf } from './retry.js'
@@ -39,7 +40,29 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   let drained: (() => void) | undefined
   const inFlightJobs = new Set<Job>()
 
-  const journal = createJournal(config, requeue)
+  // A store that schedules deliveries itself (BullMQ, issue 7) calls back this worker for each attempt.
+  const worker = createStoreWorker({
+    hookOf: key => hooksByEndpoint.get(key),
+    endpointOf,
+    transport,
+    safeUrls,
+    ownTransport,
+    report,
+    pause,
+    markGone,
+    goneError,
+    newJob: (hook, stored) => {
+      const { id, type, callId, method, body, createdAt } = stored
+      const job = newJob(
+        { id, hook, type, callId, method, body, createdAt },
+        endpointOf(hook),
+        Number.POSITIVE_INFINITY
+      )
+      job.attempts = stored.attempts
+      return job
+    },
+  })
+  const journal = createJournal(config, requeue, worker)
 
   /** Re-queues a delivery from the store (recovered or replayed); false when no hook has its endpoint any more. */
   function requeue(stored: WebHookStoredDelivery): boolean {
@@ -100,15 +123,21 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   /** Queues a fire-and-forget job (from `enqueue`, or recovered from a durable store). */
   function accept(job: Job): void {
     const { endpoint, delivery } = job
-    if (endpoint.gone) return giveUp(job, goneError(endpoint))
-    if (endpoint.pending >= queue.maxSizePerEndpoint || pendingTotal >= queue.maxSize) {
+    if (!endpoint.gone && (endpoint.pending >= queue.maxSizePerEndpoint || pendingTotal >= queue.maxSize)) {
       const victim = queue.overflow === 'drop-oldest' ? oldestFor(endpoint) : undefined
-      if (victim === undefined) return drop(job, 'overflow', false)
+      if (victim === undefined) {
+        drop(job, 'overflow', false)
+        return
+      }
       drop(victim, 'overflow', true)
     }
     active++
     endpoint.pending++
     pendingTotal++
+    if (endpoint.gone) {
+      giveUp(job, goneError(endpoint))
+      return
+    }
     if (delivery.type === 'pre') {
       endpoint.pendingPre.set(delivery.callId, (endpoint.pendingPre.get(delivery.callId) ?? 0) + 1)
     } else if (endpoint.pendingPre.has(delivery.callId)) {
@@ -198,7 +227,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
         giveUp(job, attempt.error)
       }
     }
-    pump(endpoint)
+    schedule(endpoint)
   }
 
   function waitRetry(job: Job): void {
@@ -346,8 +375,12 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   return {
     enqueue(delivery) {
       const job = newJob(delivery, endpointOf(delivery.hook), Number.POSITIVE_INFINITY)
-      if (closing) return drop(job, 'closed', false)
+      if (closing) {
+        drop(job, 'closed', false)
+        return
+      }
       journal.enqueue(job)
+      if (journal.delegates) return
       accept(job)
     },
 
@@ -379,6 +412,8 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
           removeWaiting(job)
           giveUp(job, job.error ?? new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url }))
         }, deadline - Date.now())
+        // Durable stores keep it before its request (issue 7): a crash mid-call still delivers it after a restart.
+        journal.enqueueWaited(job)
         endpoint.urgent.push(job)
         pump(endpoint)
       })

@@ -9,8 +9,8 @@ export class DeliveryEvents {
   constructor(readonly onListenerError: (error: unknown, event: string) => void) {}
 
   on<E extends keyof WebHookDeliveryEventMap>(event: E, listener: Listener<E>): () => void {
-    let set = this.#listeners.get(event)
-    if (set === undefined) this.#listeners.set(event, (set = new Set()))
+    const set = this.#listeners.get(event) ?? new Set()
+    this.#listeners.set(event, set)
     set.add(listener)
     return () => {
       set.delete(listener)

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/normalized.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { Job } from './endpoint.js'
 import { memoryStore } from './memory-store.js'
-import type { WebHookStore, WebHookStoredDelivery } from './store-types.js'
+import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 
 /** A durable store leases deliveries for this long, ms. */
 const LEASE_MS = 5 * 60_000
@@ -16,7 +16,11 @@ const POLL_MS = 1000
 const POLL_LIMIT = 256
 
 export interface Journal {
+  /** The store schedules fire-and-forget deliveries itself (`store.run`): the engine only enqueues them. */
+  readonly delegates: boolean
   enqueue(job: Job): void
+  /** A waited delivery (waitForResponse, veto): written before its request, except to a store that schedules. */
+  enqueueWaited(job: Job): void
   ack(job: Job): void
   retryAt(job: Job): void
   deadLetter(job: Job, error: Error): void
@@ -44,9 +48,14 @@ export function stored(job: Job): WebHookStoredDelivery {
   }
 }
 
-export function createJournal(config: ResolvedConfig, requeue: (delivery: WebHookStoredDelivery) => boolean): Journal {
+export function createJournal(
+  config: ResolvedConfig,
+  requeue: (delivery: WebHookStoredDelivery) => boolean,
+  worker?: WebHookStoreWorker
+): Journal {
   const store: WebHookStore = config.store ?? memoryStore()
   const durable = store.durable
+  const delegates = durable && typeof store.run === 'function' && worker !== undefined
   /** Ids this engine holds in memory, so a lease does not bring them in twice. */
   const held = new Set<string>()
   let poller: ReturnType<typeof setInterval> | undefined
@@ -72,7 +81,14 @@ export function createJournal(config: ResolvedConfig, requeue: (delivery: WebHoo
     }
   }
 
-  if (durable) {
+  if (delegates) {
+    setImmediate(() =>
+      run(async () => {
+        await store.open?.({ onError })
+        await store.run?.(worker!)
+      })
+    )
+  } else if (durable) {
     setImmediate(() => {
       run(async () => {
         await store.open?.({ onError })
@@ -85,11 +101,17 @@ export function createJournal(config: ResolvedConfig, requeue: (delivery: WebHoo
     run(() => store.open?.({ onError }))
   }
 
+  function enqueue(job: Job): void {
+    if (!durable) return
+    held.add(job.delivery.id)
+    run(() => store.enqueue(stored(job), Date.now() + LEASE_MS))
+  }
+
   return {
-    enqueue(job) {
-      if (!durable) return
-      held.add(job.delivery.id)
-      run(() => store.enqueue(stored(job), Date.now() + LEASE_MS))
+    delegates,
+    enqueue,
+    enqueueWaited(job) {
+      if (!delegates) enqueue(job)
     },
     ack(job) {
       if (!durable) return
@@ -119,6 +141,10 @@ export function createJournal(config: ResolvedConfig, requeue: (delivery: WebHoo
       let count = 0
       for (const delivery of deliveries) {
         if (durable) await store.enqueue(delivery, Date.now() + LEASE_MS)
+        if (delegates) {
+          count++
+          continue
+        }
         if (requeue(delivery)) {
           if (durable) held.add(delivery.id)
           count++

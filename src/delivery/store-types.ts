@@ -58,6 +58,28 @@ export interface WebHookStoreContext {
 type MaybePromise<T> = T | Promise<T>
 
 /**
+ * What one attempt of a stored delivery came to, as the engine tells a store that schedules deliveries itself
+ * ({@link WebHookStore.run}): `delivered`; `retry` after `delay` ms (the engine's retry policy and `Retry-After`);
+ * `failed` for good (no attempt left, not retryable, 410, endpoint no longer configured): dead-letter it; or
+ * `postponed`: not attempted (endpoint paused or at its concurrency): try again after `delay` ms, without counting
+ * an attempt.
+ */
+export type WebHookStoreAttemptResult =
+  | { outcome: 'delivered'; status: number }
+  | { outcome: 'retry'; delay: number; error: Error; status?: number }
+  | { outcome: 'failed'; error: Error; code: string; status?: number }
+  | { outcome: 'postponed'; delay: number }
+
+/** What the engine hands a store that schedules deliveries itself: one attempt at a time, on the current hooks. */
+export interface WebHookStoreWorker {
+  /**
+   * Makes one attempt of a delivery (its `attempts` = attempts made before this one), with the hook currently
+   * configured for its endpoint (URL, headers, secrets, timeout, retry policy). Never rejects.
+   */
+  attempt(delivery: WebHookStoredDelivery): Promise<WebHookStoreAttemptResult>
+}
+
+/**
  * Where pending deliveries are kept. Every method may be synchronous or return a promise. The engine calls, in a
  * delivery's life: `enqueue` (accepted, leased by this process for `leaseMs`), then `ack` (delivered), `retryAt`
  * (an attempt failed, the next is due at a time), or `deadLetter` (given up). Overflow and `close()` evictions are
@@ -96,6 +118,14 @@ export interface WebHookStore {
    * reset; the engine re-queues them (`.webHooks.replay()` does both).
    */
   takeDeadLetters(ids?: readonly string[]): MaybePromise<WebHookStoredDelivery[]>
+  /**
+   * Optional: the store schedules deliveries itself (a distributed queue such as BullMQ: retries, backoff and
+   * ordering kept by it, workers on any machine). The engine then only `enqueue`s fire-and-forget deliveries (no
+   * `lease`, no in-memory queue) and calls `run` once after `open`; the store calls `worker.attempt` for each due
+   * delivery and acts on the result. `ack`/`retryAt` are not called for such deliveries; waited deliveries
+   * (waitForResponse, veto) stay in the calling process and are only dead-lettered here when they fail.
+   */
+  run?(worker: WebHookStoreWorker): MaybePromise<void>
   /** Called by the engine's `close()`. */
   close?(): MaybePromise<void>
 }

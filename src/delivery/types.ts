@@ -199,4 +199,6 @@ export type {
   WebHookDeadLetter,
   WebHookLease,
   WebHookStoreContext,
+  WebHookStoreWorker,
+  WebHookStoreAttemptResult,
 } from './store-types.js'

@@ -64,6 +64,12 @@ export interface WebHookPayloadBase<Method extends string = string, Params = unk
   params: Params
   /** Milliseconds since the epoch: the start of the call (pre) or its end (post). */
   timestamp: number
+  /**
+   * Present only when the body was over the sender's `maxPayloadBytes`: the names of the fields (`params`, `result`,
+   * `error`…) whose value was replaced by a marker string `"[truncated: <field> was <n> bytes, over maxPayloadBytes
+   * <max>]"`. Such a field does not have its declared type.
+   */
+  truncated?: string[]
 }
 
 type Methods<Api> = keyof Api & string

@@ -21,6 +21,7 @@ export type {
   WebHookMatchedMethods,
   WebHookMatchedApi,
   WebHookMethodPattern,
+  WebHookCheckPattern,
 } from './types.js'
 export { parseWebHookPayload, isWebHookTestPayload } from './parse.js'
 export type { WebHookTestPayload } from './parse.js'

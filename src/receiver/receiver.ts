@@ -8,6 +8,7 @@ import type {
 } from '../payload/types.js'
 import type {
   WebHookCallState,
+  WebHookCheckPattern,
   WebHookMatchedApi,
   WebHookMethodPattern,
   WebHookPostHandler,
@@ -27,7 +28,7 @@ export interface WebHookReceiver<Api extends WebHookMethodMap = AnyWebHookMethod
    * @example receiver.on('vm.*', ({ payload }) => console.log(payload.type, payload.method))
    */
   on<const Pattern extends WebHookMethodPattern<Api>>(
-    pattern: Pattern,
+    pattern: Pattern & WebHookCheckPattern<Api, Pattern>,
     handler: WebHookPreHandler<WebHookPayload<WebHookMatchedApi<Api, Pattern>>>
   ): this
   /**
@@ -37,7 +38,7 @@ export interface WebHookReceiver<Api extends WebHookMethodMap = AnyWebHookMethod
    */
   onPre(handler: WebHookPreHandler<WebHookPrePayload<Api>>): this
   onPre<const Pattern extends WebHookMethodPattern<Api>>(
-    pattern: Pattern,
+    pattern: Pattern & WebHookCheckPattern<Api, Pattern>,
     handler: WebHookPreHandler<WebHookPrePayload<WebHookMatchedApi<Api, Pattern>>>
   ): this
   /**
@@ -46,7 +47,7 @@ export interface WebHookReceiver<Api extends WebHookMethodMap = AnyWebHookMethod
    */
   onPost(handler: WebHookPostHandler<WebHookPostPayload<Api>>): this
   onPost<const Pattern extends WebHookMethodPattern<Api>>(
-    pattern: Pattern,
+    pattern: Pattern & WebHookCheckPattern<Api, Pattern>,
     handler: WebHookPostHandler<WebHookPostPayload<WebHookMatchedApi<Api, Pattern>>>
   ): this
   /**

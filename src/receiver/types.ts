@@ -36,6 +36,16 @@ export type WebHookMatchedApi<Api extends WebHookMethodMap, Pattern extends stri
   WebHookMatchedMethods<Api, Pattern>
 >
 
+/**
+ * `unknown` when `Pattern` matches at least one method of the map, else a message type that makes the pattern a
+ * compile-time error (a typo such as `vm.strat` would otherwise give handlers a `never` payload).
+ */
+export type WebHookCheckPattern<Api extends WebHookMethodMap, Pattern extends string> = [
+  WebHookMatchedMethods<Api, Pattern>,
+] extends [never]
+  ? `no method of the method map matches "${Pattern}"`
+  : unknown
+
 /** A method pattern: one of the map's method names (suggested by editors), a `prefix*` pattern, or `*`. */
 export type WebHookMethodPattern<Api extends WebHookMethodMap> = Methods<Api> | `${string}*` | (string & {})
 

@@ -179,6 +179,7 @@ function toBytes(body: unknown): Uint8Array {
 
 /** Every value of header `name` (any case), `[]` when absent or empty. */
 function readHeader(headers: WebHookHeadersInput, name: string): string[] {
+  if (headers === null || typeof headers !== 'object') return []
   const getter = (headers as { get?: unknown }).get
   if (typeof getter === 'function') {
     const value = (getter as (name: string) => string | null | undefined).call(headers, name)

@@ -162,7 +162,13 @@ export function createSafeLookup(options: WebHookSafeUrlOptions = {}): LookupFun
  */
 export function createSafeUrlPolicy(safeUrls: boolean | WebHookSafeUrlOptions | undefined): SafeUrlPolicy | undefined {
   if (safeUrls === undefined || safeUrls === false) return undefined
+  if (safeUrls !== true && (safeUrls === null || typeof safeUrls !== 'object' || Array.isArray(safeUrls))) {
+    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', 'safeUrls', 'must be true, false or { allow, lookup }')
+  }
   const options = safeUrls === true ? {} : safeUrls
+  if (options.lookup !== undefined && typeof options.lookup !== 'function') {
+    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', 'safeUrls.lookup', 'must be a node:dns lookup function')
+  }
   const list = parseAllowList(options.allow)
   const lookup = lookupWith(list, options.lookup ?? (dnsLookup as LookupFunction))
 

@@ -1,7 +1,7 @@
 /**
  * `rpc-web-hooks/json-rpc-2.0` with the real `json-rpc-2.0` package over HTTP (the example server) and real receivers.
  */
-import { JSONRPCServer } from 'json-rpc-2.0'
+import { createJSONRPCErrorResponse, JSONRPCServer } from 'json-rpc-2.0'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startJsonRpcServer, type ExampleServer } from '../../examples/json-rpc-2.0-server.js'
 import { WEB_HOOK_VETO_ERROR_CODE, webHooksMiddleware } from '../../src/adapters/json-rpc-2.0/index.js'
@@ -24,8 +24,8 @@ async function receiver(...args: Parameters<typeof startReceiver>) {
   return started
 }
 
-async function server(hooks: HookConfig[]) {
-  const started = await startJsonRpcServer(hooks, { errorListener: () => {} })
+async function server(hooks: HookConfig[], options: { includeErrorStack?: boolean } = {}) {
+  const started = await startJsonRpcServer(hooks, { errorListener: () => {}, ...options })
   servers.push(started)
   return started
 }
@@ -69,11 +69,28 @@ describe('webHooksMiddleware (json-rpc-2.0 over HTTP)', () => {
       error: { code: 404, message: 'no such VM: nope', data: { id: 'nope' } },
     })
     const [post] = await hooks.waitFor(1)
+    // A JSONRPCErrorException thrown by the method: reported as thrown (its code, message and data).
+    expect(post!.json.error).toMatchObject({ code: 404, message: 'no such VM: nope', data: { id: 'nope' } })
+  })
+
+  it('an error response returned by an advanced method is the post error, answered unchanged', async () => {
+    const hooks = await receiver()
+    const target = await server([{ method: 'vm.migrate', type: 'post', url: hooks.url }], { includeErrorStack: true })
+    target.rpc.addMethodAdvanced('vm.migrate', async request =>
+      createJSONRPCErrorResponse(request.id ?? null, -32602, 'Invalid params', { field: 'host' })
+    )
+    const answer = await rpc(target, { jsonrpc: '2.0', id: 3, method: 'vm.migrate', params: {} })
+    expect(answer).toEqual({
+      jsonrpc: '2.0',
+      id: 3,
+      error: { code: -32602, message: 'Invalid params', data: { field: 'host' } },
+    })
+    const [post] = await hooks.waitFor(1)
     expect(post!.json.error).toEqual({
       name: 'JSONRPCError',
-      code: 404,
-      message: 'no such VM: nope',
-      data: { id: 'nope' },
+      code: -32602,
+      message: 'Invalid params',
+      data: { field: 'host' },
     })
   })
 

@@ -1,7 +1,7 @@
 /**
  * The XO plugin (`rpc-web-hooks/xo`) in a stand-in XO (EventEmitter + XO's awaiting emit) with real receivers.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import createPlugin, {
   configurationSchema,
   testSchema,
@@ -24,6 +24,7 @@ afterEach(async () => {
   await Promise.all(receivers.map(receiver => receiver.close()))
   receivers = []
   plugins = []
+  logged = []
 })
 
 async function receiver(...args: Parameters<typeof startReceiver>) {
@@ -45,8 +46,15 @@ function newXo() {
   })
 }
 
+/** What the plugins logged: [level, message, context]. */
+let logged: Array<[string, string, any]> = []
+const logger = {
+  warn: (message: string, context?: object) => logged.push(['warn', message, context]),
+  error: (message: string, context?: object) => logged.push(['error', message, context]),
+}
+
 function plugin(xo: FakeXo, configuration?: XoPluginConfiguration) {
-  const instance = createPlugin({ xo })
+  const instance = createPlugin({ xo, logger })
   plugins.push(instance)
   if (configuration !== undefined) instance.configure(configuration)
   return instance
@@ -187,6 +195,17 @@ describe('XO plugin: lifecycle', () => {
     ).toThrow(/hooks\[0\]\.type/)
     await xo.callApiMethod(alice, 'vm.stop')
     await hooks.waitFor(1)
+  })
+
+  it('a failed delivery is logged as XO logs it ("web hook failed") and never reaches the call', async () => {
+    const xo = newXo()
+    const hooks = await receiver(() => ({ status: 500 }))
+    plugin(xo, { hooks: [{ method: 'vm.stop', type: 'pre/post', url: hooks.url, format: 'json', retries: 0 }] }).load()
+    await expect(xo.callApiMethod(alice, 'vm.stop')).resolves.toBe('stopped')
+    await hooks.waitFor(2)
+    await vi.waitFor(() => expect(logged.filter(([, message]) => message === 'web hook failed')).toHaveLength(2))
+    expect(logged[0]![0]).toBe('error')
+    expect(xo.loggedErrors).toEqual([])
   })
 
   it('unload removes exactly its four listeners; others stay; load again works', async () => {

@@ -113,6 +113,19 @@ describe('rpc-web-hooks', () => {
     expect(lines[1]).toMatch(/TEST {2}POST {2}vm\.migrate/)
   })
 
+  it('listen shows Office 365 cards, verified like any hook', async () => {
+    listener = await startListen(['--secret', SECRET])
+    const result = await run(['test', listener.url, '--secret', SECRET, '--format', 'office365', '--type', 'post'])
+    expect(result.code).toBe(0)
+    const unsigned = await run(['test', listener.url, '--format', 'office365', '--type', 'pre'])
+    expect(unsigned.code).toBe(1)
+    const lines = await listener.waitForLines(2)
+    expect(lines[0]).toMatch(
+      / {2}CARD {2}XO POST notification {2}callId=0 {2}userId=b4tm4n {2}userName=bruce\.wayne@waynecorp\.com {2}method=vm\.start {2}params=\{"id":"67aac198/
+    )
+    expect(lines[1]).toMatch(/✗ 401 ERR_WEB_HOOK_VERIFY_MISSING_HEADER/)
+  })
+
   it('test sends exactly the XO sample, signed, and reports --json results', async () => {
     const bodies: unknown[] = []
     const receiver = createReceiver({ secret: SECRET, onTest: ({ payload }) => bodies.push(payload) })

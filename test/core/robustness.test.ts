@@ -184,3 +184,76 @@ describe('failures are reported, never thrown', () => {
     expect(await call('vm.start', {})).toBe('ok')
   })
 })
+
+describe('passing through', () => {
+  it('passes this and every argument on to the dispatcher', async () => {
+    const rx = await receiver()
+    const api = {
+      prefix: 'api',
+      call: withWebHooks(
+        function (this: { prefix: string }, method: string, params: unknown, context: unknown) {
+          return [this.prefix, method, params, context]
+        },
+        { hooks: [{ method: 'vm.start', type: 'post', url: rx.url, format: 'json' }] }
+      ),
+    }
+    track(api.call)
+    expect(await api.call('vm.start', 1, 'ctx')).toEqual(['api', 'vm.start', 1, 'ctx'])
+    expect(await api.call('vm.stop', 2, 'ctx')).toEqual(['api', 'vm.stop', 2, 'ctx'])
+  })
+
+  it('does not call user() for an unmatched method', async () => {
+    let calls = 0
+    const { call } = await wrap(async () => 'ok', {
+      user: () => {
+        calls++
+        return {}
+      },
+    })
+    await call('vm.stop', {})
+    expect(calls).toBe(0)
+    await call('vm.start', {})
+    expect(calls).toBe(1)
+  })
+
+  it('sends custom headers, top-level and per hook merged', async () => {
+    const rx = await receiver()
+    const call = track(
+      withWebHooks(async () => 1, {
+        hooks: [{ method: 'vm.start', type: 'pre', url: rx.url, format: 'json', headers: { 'X-Hook': 'h' } }],
+        headers: { Authorization: 'Bearer t', 'x-hook': 'top' },
+      })
+    )
+    await call('vm.start')
+    const [request] = await rx.waitFor(1)
+    expect(request!.headers.authorization).toBe('Bearer t')
+    expect(request!.headers['x-hook']).toBe('h')
+  })
+})
+
+describe('URL credentials', () => {
+  it('are never shown in onError events or veto errors', async () => {
+    const rx = await receiver(() => ({ status: 403, body: '{"reason":"no"}' }))
+    const events: WebHookErrorEvent[] = []
+    const url = rx.url.replace('http://', 'http://user:hunter2@')
+    const call = track(
+      withWebHooks(async () => 1, {
+        hooks: [
+          { method: 'vm.delete', type: 'pre', url: `${url}/gate`, format: 'json', veto: true },
+          { method: 'vm.start', type: 'post', url: `${url}/post`, format: 'json' },
+        ],
+        retry: false,
+        onError: event => events.push(event),
+      })
+    )
+    const veto = await call('vm.delete', {}).catch(e => e)
+    expect(veto.url).toBe(`${rx.url}/gate`)
+    expect(veto.message).not.toContain('hunter2')
+    await call('vm.start', {})
+    await rx.waitFor(2)
+    await call.webHooks.close()
+    expect(events.length).toBeGreaterThan(0)
+    for (const event of events)
+      expect(JSON.stringify({ ...event, error: event.error.message })).not.toContain('hunter2')
+  })
+})

@@ -62,7 +62,7 @@ describe('waitForResponse', () => {
   it('is ignored on post hooks (XO shows the checkbox for every type)', async () => {
     let answered = false
     const rx = await receiver(async () => {
-      await new Promise(resolve => setTimeout(resolve, 300))
+      await new Promise(resolve => setTimeout(resolve, 500))
       answered = true
       return {}
     })
@@ -81,7 +81,7 @@ describe('fire-and-forget hooks', () => {
   it('post hooks never delay the call', async () => {
     let answeredAt = 0
     const rx = await receiver(async () => {
-      await new Promise(resolve => setTimeout(resolve, 300))
+      await new Promise(resolve => setTimeout(resolve, 500))
       answeredAt = Date.now()
       return {}
     })
@@ -98,7 +98,7 @@ describe('fire-and-forget hooks', () => {
   it('plain pre hooks never delay the call', async () => {
     let answered = false
     const rx = await receiver(async () => {
-      await new Promise(resolve => setTimeout(resolve, 300))
+      await new Promise(resolve => setTimeout(resolve, 500))
       answered = true
       return {}
     })

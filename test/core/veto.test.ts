@@ -104,4 +104,31 @@ describe('veto hooks', () => {
     const { call } = await gate(() => ({ status: 403 }), { veto: false, waitForResponse: true })
     expect(await call('vm.delete', {})).toBe('deleted')
   })
+  it('with several gates, every one must allow; the first refusal (in configuration order) is the error', async () => {
+    const rx = await receiver(request =>
+      request.url === '/ok' ? { status: 200 } : { status: 403, body: JSON.stringify({ reason: request.url }) }
+    )
+    let called = false
+    const call = track(
+      withWebHooks(
+        async () => {
+          called = true
+        },
+        {
+          hooks: ['/ok', '/no-1', '/no-2'].map(path => ({
+            method: 'vm.delete',
+            type: 'pre',
+            url: `${rx.url}${path}`,
+            format: 'json',
+            veto: true,
+          })),
+          retry: false,
+        }
+      )
+    )
+    const error = await call('vm.delete', {}).catch(e => e)
+    expect(error.reason).toBe('/no-1')
+    expect(called).toBe(false)
+    expect(rx.requests).toHaveLength(3)
+  })
 })

@@ -102,5 +102,4 @@ describe('bounded queue', () => {
     expect(() => wrap({ hooks: [], ...(options as object) })).toThrowError(WebHookConfigError)
     expect(() => wrap({ hooks: [], ...(options as object) })).toThrowError(path)
   })
-
 })

@@ -3,12 +3,7 @@ import { normalizeConfig } from '../../src/config/normalize.js'
 import type { WebHooksConfig } from '../../src/config/types.js'
 import { createDeliveryEngine } from '../../src/delivery/engine.js'
 import type { OutgoingDelivery } from '../../src/delivery/engine-types.js'
-import {
-  memoryStore,
-  type WebHookDeadLetter,
-  type WebHookStore,
-  type WebHookStoredDelivery,
-} from '../../src/index.js'
+import { memoryStore, type WebHookDeadLetter, type WebHookStore, type WebHookStoredDelivery } from '../../src/index.js'
 import { receiver, until, wrap } from './helpers.js'
 
 /** An engine on a hand-normalised configuration, with one delivery builder. */

@@ -46,6 +46,15 @@ describe('receiver types', () => {
     })
   })
 
+  it('refuses a pattern that matches no method of the map', () => {
+    const receiver = createReceiver<Api>()
+    // @ts-expect-error a typo
+    receiver.onPost('vm.strat', () => {})
+    // @ts-expect-error no such prefix
+    receiver.on('pool.*', () => {})
+    receiver.on('host.*', () => {})
+  })
+
   it('lets pre handlers return a verdict, and post handlers anything', () => {
     const receiver = createReceiver<Api>()
     receiver.onPre('vm.delete', () => ({ allow: false, reason: 'protected' }))

@@ -108,6 +108,10 @@ describe('createSafeLookup', () => {
       expect(caught).toMatchObject({ code: 'ERR_WEB_HOOK_CONFIG_VALUE', path })
     }
     expect(() => createSafeUrlPolicy({ allow: 'x' as unknown as string[] })).toThrow(WebHookConfigError)
+    expect(() => createSafeUrlPolicy('yes' as unknown as boolean)).toThrow(WebHookConfigError)
+    expect(() => createSafeUrlPolicy({ lookup: 'dns' as unknown as LookupFunction })).toThrow(
+      expect.objectContaining({ path: 'safeUrls.lookup' })
+    )
   })
 })
 

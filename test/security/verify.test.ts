@@ -128,6 +128,12 @@ describe('verifyWebHook', () => {
     )
   })
 
+  it('refuses a negative or non-finite tolerance', () => {
+    for (const tolerance of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => verifyWebHook(BODY, HEADERS, SECRET, { now: NOW, tolerance })).toThrow(RangeError)
+    }
+  })
+
   it('uses the real clock by default', () => {
     const now = Math.floor(Date.now() / 1000)
     expect(verifyWebHook(BODY, sign([SECRET], BODY, now), SECRET)).toEqual({ test: 2432232314 })
@@ -208,6 +214,10 @@ describe('verifyWebHook', () => {
       )
     }
     expectCode(() => verifyWebHook(BODY, new Headers(), SECRET, { now: NOW }), 'ERR_WEB_HOOK_VERIFY_MISSING_HEADER')
+    expectCode(
+      () => verifyWebHook(BODY, undefined as unknown as Headers, SECRET, { now: NOW }),
+      'ERR_WEB_HOOK_VERIFY_MISSING_HEADER'
+    )
   })
 
   it('refuses a webhook-id sent twice or containing a dot', () => {

@@ -73,8 +73,9 @@ class JsonRpcErrorResponse extends Error {
  * A `json-rpc-2.0` server middleware that sends web hooks before and after each matched call. `config.user` receives
  * the server params as its context (`server.receive(request, serverParams)`).
  *
- * - a result is reported as the post `result`; an error response as the post `error` (`code`, `message`, `data`);
- *   a method that throws, as the thrown error (the server then maps it to its error response as usual);
+ * - a result is reported as the post `result`; an error response returned down the chain as the post `error`
+ *   (`name: 'JSONRPCError'`, `code`, `message`, `data`); a method that throws, as the thrown error (the server then
+ *   maps it to its error response as usual);
  * - a notification (no `id`) has no response: its post reports `result: true` unless the method threw;
  * - a veto answers a JSON-RPC error response with `vetoErrorCode` (default -32040), the veto's message and
  *   `data: { code, url, status, reason }`; the method is not called.

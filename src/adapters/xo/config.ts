@@ -3,7 +3,7 @@
  * a stored xo-server-web-hooks 0.4.0 configuration means the same; the form-friendly extras are translated (headers
  * as a list, retries as a number).
  */
-import type { HookConfig, WebHooksConfig } from '../../config/types.js'
+import type { HookConfig, WebHookLogger, WebHooksConfig } from '../../config/types.js'
 import type { XoHookConfiguration, XoPluginConfiguration } from './types.js'
 
 function toHook(hook: XoHookConfiguration): HookConfig {
@@ -22,8 +22,16 @@ function toHook(hook: XoHookConfiguration): HookConfig {
  *
  * @example toWebHooksConfig({ hooks: [{ method: 'vm.start', type: 'pre', url: 'https://hooks.example/' }] })
  */
-export function toWebHooksConfig(configuration: XoPluginConfiguration): WebHooksConfig {
+export function toWebHooksConfig(
+  configuration: XoPluginConfiguration,
+  options: { logger?: WebHookLogger | undefined } = {}
+): WebHooksConfig {
   const hooks = Array.isArray(configuration?.hooks) ? configuration.hooks.map(toHook) : configuration?.hooks
   // XO sends error stacks; keep doing so unless the administrator turned it off.
-  return { hooks: hooks as HookConfig[], includeErrorStack: configuration?.includeErrorStack ?? true }
+  const config: WebHooksConfig = {
+    hooks: hooks as HookConfig[],
+    includeErrorStack: configuration?.includeErrorStack ?? true,
+  }
+  if (options.logger !== undefined) config.logger = options.logger
+  return config
 }

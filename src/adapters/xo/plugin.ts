@@ -7,6 +7,7 @@
  * See docs/xo-plugin.md.
  */
 import { createWebHooks, type WebHooks } from '../../web-hooks.js'
+import type { WebHookLogger } from '../../config/types.js'
 import { WebHookConfigError } from '../../errors/config-error.js'
 import { toWebHooksConfig } from './config.js'
 import type {
@@ -26,23 +27,43 @@ function callData(data: XoCallData): XoCallData {
   return rest
 }
 
+/** XO's plugin logs under `xo:web-hooks`; without XO's logger at hand, the console with that prefix. */
+const consoleLogger: WebHookLogger = {
+  warn: (message, context) => console.warn(`[xo:web-hooks] ${message}`, context ?? ''),
+  error: (message, context) => console.error(`[xo:web-hooks] ${message}`, context ?? ''),
+}
+
 class XoWebHooksPlugin implements XoPlugin {
   readonly #xo: XoLike
+  readonly #logger: WebHookLogger
   #hooks: WebHooks | undefined
   #loaded = false
 
   /** Returned to XO's awaiting emit, so waitForResponse (and veto) hooks delay the call. */
-  readonly #onPre: XoCallListener = data => this.#hooks?.pre(callData(data))
-  readonly #onPost: XoCallListener = data => {
-    this.#hooks?.post(callData(data) as Parameters<WebHooks['post']>[0])
+  readonly #onPre: XoCallListener = data => {
+    try {
+      return this.#hooks?.pre(callData(data))
+    } catch (error) {
+      this.#logger.error('web hook pre failed', { method: data?.method, error })
+    }
   }
 
-  constructor({ xo }: XoPluginOptions) {
+  /** XO's post emit is synchronous: a throw here would reach XO's dispatcher, so none may escape. */
+  readonly #onPost: XoCallListener = data => {
+    try {
+      this.#hooks?.post(callData(data) as Parameters<WebHooks['post']>[0])
+    } catch (error) {
+      this.#logger.error('web hook post failed', { method: data?.method, error })
+    }
+  }
+
+  constructor({ xo, logger = consoleLogger }: XoPluginOptions) {
     this.#xo = xo
+    this.#logger = logger
   }
 
   configure(configuration: XoPluginConfiguration): void {
-    const config = toWebHooksConfig(configuration)
+    const config = toWebHooksConfig(configuration, { logger: this.#logger })
     // Validated by createWebHooks / configure: when invalid, a WebHookConfigError and the previous hooks stay.
     if (this.#hooks === undefined) this.#hooks = createWebHooks(config)
     else this.#hooks.configure(config)
@@ -71,7 +92,11 @@ class XoWebHooksPlugin implements XoPlugin {
    */
   async test({ url, format = 'json' }: XoTestData = {}): Promise<void> {
     if (url !== undefined && url !== '') {
-      const probe = createWebHooks({ hooks: [{ method: 'vm.start', type: 'pre/post', url, format }], retry: false })
+      const probe = createWebHooks({
+        hooks: [{ method: 'vm.start', type: 'pre/post', url, format }],
+        retry: false,
+        logger: this.#logger,
+      })
       try {
         await probe.test()
       } finally {

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { WebHookLogger } from '../../config/types.js'
 /**
  * The event data XO emits with `xo:preCall`, `xo:postCall`, `backup:preCall` and `backup:postCall` (XO's payload
  * without `type`).
@@ -98,9 +99,14 @@ export interface XoPlugin {
   test(data?: XoTestData): Promise<void>
 }
 
-/** What XO passes to the factory. */
+/** What XO passes to the factory (plus `logger`, for programmatic use). */
 export interface XoPluginOptions {
   xo: XoLike
   /** The plugin's section of xo-server's configuration file (unused). */
   staticConfig?: unknown
+  /**
+   * Where failed deliveries and other events are logged (message `web hook failed`, as XO's plugin logs them).
+   * @default console, prefixed with `[xo:web-hooks]` (warnings and errors only)
+   */
+  logger?: WebHookLogger
 }

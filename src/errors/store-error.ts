@@ -1,0 +1,38 @@
+import { WebHookError } from './web-hook-error.js'
+
+/** Codes of {@link WebHookStoreError}. */
+export type WebHookStoreErrorCode =
+  | 'ERR_WEB_HOOK_STORE_OPEN'
+  | 'ERR_WEB_HOOK_STORE_OPTIONS'
+  | 'ERR_WEB_HOOK_STORE_UNREACHABLE'
+  | 'ERR_WEB_HOOK_STORE_UNKNOWN_ENDPOINT'
+  | 'ERR_WEB_HOOK_STORE_CLOSED'
+
+const HINTS: Record<WebHookStoreErrorCode, string> = {
+  ERR_WEB_HOOK_STORE_OPEN:
+    'check that the directory exists and is writable by this process, and that the file is a SQLite database',
+  ERR_WEB_HOOK_STORE_OPTIONS: 'see docs/durability.md for the options of each store',
+  ERR_WEB_HOOK_STORE_UNREACHABLE:
+    'check that Redis is running and reachable (host, port, password, TLS); deliveries wait in the client until it is',
+  ERR_WEB_HOOK_STORE_UNKNOWN_ENDPOINT:
+    'no configured hook has this URL any more; add it back and replay the dead letter, or discard it',
+  ERR_WEB_HOOK_STORE_CLOSED: 'the store was closed; create a new one',
+}
+
+/**
+ * A durable store (`sqliteStore`, `bullmqStore`) failed: the database cannot be opened, an option is invalid, Redis is
+ * unreachable, a stored delivery's endpoint is no longer configured, or the store was closed. Thrown by the store's
+ * factory for bad options and unopenable files; reported (logger, `onError` of the store context) otherwise. The
+ * message never holds a password.
+ */
+export class WebHookStoreError extends WebHookError {
+  override name = 'WebHookStoreError' as const
+  declare readonly code: WebHookStoreErrorCode
+  /** The store: `sqlite` or `bullmq`. */
+  readonly store: string
+
+  constructor(code: WebHookStoreErrorCode, store: string, what: string, options?: { cause?: unknown }) {
+    super(code, `${what}: ${HINTS[code]}.`, options)
+    this.store = store
+  }
+}

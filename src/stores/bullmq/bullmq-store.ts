@@ -1,0 +1,261 @@
+/**
+ * The BullMQ store (issue 7): a distributed queue on Redis. Any process enqueues; the workers of every process that
+ * uses the store deliver, with BullMQ's own retries (job attempts + a backoff strategy returning the engine's delay),
+ * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters.
+ */
+import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq'
+import type {
+  WebHookDeadLetter,
+  WebHookStore,
+  WebHookStoreContext,
+  WebHookStoredDelivery,
+  WebHookStoreWorker,
+} from '../../delivery/store-types.js'
+import { WebHookStoreError } from '../../errors/store-error.js'
+import { backoffStrategy, createProcessor, type JobData, PRE_MARK_TTL, preMark, redisOf } from './processor.js'
+
+/** Options of {@link bullmqStore}. */
+export interface WebHookBullmqStoreOptions {
+  /**
+   * How to reach Redis: ioredis connection options, as BullMQ takes them (`host`, `port`, `password`, `tls`, `db`…).
+   * @example { host: 'redis.internal', port: 6379, password: process.env.REDIS_PASSWORD }
+   */
+  connection: ConnectionOptions
+  /**
+   * Prefix of every Redis key (BullMQ's `prefix`).
+   * @default 'bull'
+   */
+  prefix?: string
+  /**
+   * Name of the BullMQ queue; every process that shares deliveries uses the same name.
+   * @default 'rpc-web-hooks'
+   */
+  queueName?: string
+  /**
+   * Deliveries this process's worker attempts at once, all endpoints together (each endpoint's own `concurrency` still
+   * applies within the process).
+   * @default 8
+   */
+  concurrency?: number
+  /**
+   * Whether this process delivers (runs a BullMQ worker). `false`: it only enqueues, and workers elsewhere deliver.
+   * @default true
+   */
+  worker?: boolean
+  /**
+   * Most dead letters (failed jobs) kept in Redis; older ones are removed.
+   * @default 10000
+   */
+  maxDeadLetters?: number
+  /**
+   * An enqueue not confirmed by Redis within this time is reported (`ERR_WEB_HOOK_STORE_UNREACHABLE`), ms. The API call
+   * never waits for Redis either way.
+   * @default 5000
+   */
+  enqueueTimeout?: number
+}
+
+/** The BullMQ store: a {@link WebHookStore} that schedules deliveries itself, plus offline replay. */
+export interface WebHookBullmqStore extends WebHookStore {
+  readonly kind: 'bullmq'
+  readonly durable: true
+  /** The BullMQ queue (for inspection: `getJobCounts()`…). */
+  readonly queue: Queue
+  listDeadLetters(options?: { limit?: number }): Promise<WebHookDeadLetter[]>
+  takeDeadLetters(ids?: readonly string[]): Promise<WebHookStoredDelivery[]>
+  /**
+   * Retries dead letters (all, or those with these ids) with BullMQ (`job.retry()`, attempts reset), without an
+   * engine: any running worker delivers them (what `rpc-web-hooks replay --redis` does). Resolves with the ids.
+   */
+  replayDeadLetters(ids?: readonly string[]): Promise<string[]>
+  close(): Promise<void>
+}
+
+/** More attempts than any retry policy allows: the engine's policy decides when a delivery fails for good. */
+const MAX_ATTEMPTS = 10_000
+/** At most one "unreachable" report per this many ms. */
+const REPORT_INTERVAL = 30_000
+
+function invalid(what: string): WebHookStoreError {
+  return new WebHookStoreError('ERR_WEB_HOOK_STORE_OPTIONS', 'bullmq', what)
+}
+
+function check(options: WebHookBullmqStoreOptions): void {
+  if (typeof options !== 'object' || options === null || typeof options.connection !== 'object') {
+    throw invalid('bullmqStore() needs { connection }, ioredis options such as { host, port }')
+  }
+  for (const name of ['prefix', 'queueName'] as const) {
+    const value = options[name]
+    if (value !== undefined && (typeof value !== 'string' || value === '' || value.includes(':'))) {
+      throw invalid(`bullmqStore({ ${name} }) must be a non-empty string without ':', got ${JSON.stringify(value)}`)
+    }
+  }
+  for (const name of ['concurrency', 'maxDeadLetters', 'enqueueTimeout'] as const) {
+    const value = options[name]
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw invalid(`bullmqStore({ ${name} }) must be a positive integer, got ${JSON.stringify(value)}`)
+    }
+  }
+}
+
+function describeTarget(connection: ConnectionOptions): string {
+  const { host = '127.0.0.1', port = 6379 } = connection as { host?: string; port?: number }
+  return `${host}:${port}`
+}
+
+function toDelivery(data: JobData): WebHookStoredDelivery {
+  const { failure: _failure, dead: _dead, ...delivery } = data
+  return delivery
+}
+
+function toLetter(job: Job<JobData>): WebHookDeadLetter {
+  const { failure } = job.data
+  return {
+    ...toDelivery(job.data),
+    attempts: job.attemptsMade,
+    failedAt: failure?.failedAt ?? job.finishedOn ?? job.timestamp,
+    code: failure?.code ?? 'ERR_WEB_HOOK_DELIVERY_FAILED',
+    message: failure?.message ?? job.failedReason,
+    ...(failure?.status === undefined ? {} : { status: failure.status }),
+  }
+}
+
+/**
+ * Creates a store on Redis with BullMQ (optional peer dependencies: `npm i bullmq`). Several processes enqueue to one
+ * queue and every process with `worker: true` (the default) delivers, on the hooks it has configured for the
+ * delivery's endpoint. Redis being down never blocks an API call: the failure is reported (logger) and BullMQ's
+ * client sends the deliveries when Redis is back (they are lost if this process dies before that).
+ *
+ * @example
+ * import { withWebHooks } from 'rpc-web-hooks'
+ * import { bullmqStore } from 'rpc-web-hooks/bullmq'
+ *
+ * const store = bullmqStore({ connection: { host: 'redis.internal', port: 6379 } })
+ * const rpc = withWebHooks(dispatch, { hooks, store })
+ * for (const letter of await store.listDeadLetters()) console.log(letter.id, letter.code)
+ */
+export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqStore {
+  check(options)
+  const { connection, prefix = 'bull', queueName = 'rpc-web-hooks' } = options
+  const maxDeadLetters = options.maxDeadLetters ?? 10_000
+  const enqueueTimeout = options.enqueueTimeout ?? 5000
+  const target = describeTarget(connection)
+  const queue = new Queue<JobData>(queueName, { connection, prefix })
+  let context: WebHookStoreContext | undefined
+  let worker: Worker<JobData> | undefined
+  let lastReport = 0
+  let closed = false
+
+  function report(error: Error): void {
+    const now = Date.now()
+    if (now - lastReport < REPORT_INTERVAL) return
+    lastReport = now
+    const reported = new WebHookStoreError(
+      'ERR_WEB_HOOK_STORE_UNREACHABLE',
+      'bullmq',
+      `Redis at ${target} (queue ${JSON.stringify(queueName)}) failed: ${error.message}`,
+      { cause: error }
+    )
+    if (context === undefined) process.emitWarning(reported)
+    else context.onError(reported)
+  }
+  queue.on('error', report)
+
+  async function add(data: JobData, extra: { attempts: number; delay: number }): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`no answer within ${enqueueTimeout} ms to enqueue ${data.id}`)
+        lastReport = 0
+        report(error)
+        reject(error)
+      }, enqueueTimeout)
+    })
+    try {
+      await Promise.race([
+        queue.add(data.type, data, {
+          jobId: data.id,
+          ...extra,
+          backoff: { type: 'web-hook' },
+          removeOnComplete: true,
+          removeOnFail: { count: maxDeadLetters },
+        }),
+        timeout,
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function failedJobs(ids: readonly string[] | undefined, limit = -1): Promise<Job<JobData>[]> {
+    if (ids === undefined) return queue.getJobs(['failed'], 0, limit, true)
+    const jobs = await Promise.all(ids.map(id => queue.getJob(id)))
+    const found: Job<JobData>[] = []
+    for (const job of jobs) if (job !== undefined && (await job.isFailed())) found.push(job)
+    return found
+  }
+
+  return {
+    kind: 'bullmq',
+    durable: true,
+    queue,
+    open(given) {
+      context = given
+    },
+    async enqueue(delivery) {
+      const now = Date.now()
+      if (delivery.type === 'pre') {
+        // Marks the call's pre as pending before the job exists, so its post never runs ahead of it.
+        void (await redisOf(queue)).set(preMark(queue, delivery), delivery.id, 'PX', PRE_MARK_TTL).catch(report)
+      }
+      await add(delivery, { attempts: MAX_ATTEMPTS, delay: Math.max(0, delivery.notBefore - now) })
+    },
+    lease() {
+      // The queue schedules deliveries itself (`run`): nothing to lease.
+      return []
+    },
+    ack() {},
+    retryAt() {},
+    async deadLetter(letter) {
+      const { failedAt, code, message, status, ...delivery } = letter
+      const failure = { failedAt, code, message, ...(status === undefined ? {} : { status }) }
+      await add({ ...delivery, failure, dead: true }, { attempts: 1, delay: 0 })
+    },
+    run(engine: WebHookStoreWorker) {
+      if (options.worker === false || worker !== undefined || closed) return
+      worker = new Worker<JobData>(queueName, createProcessor(queue, engine), {
+        connection,
+        prefix,
+        concurrency: options.concurrency ?? 8,
+        settings: { backoffStrategy },
+      })
+      worker.on('error', report)
+    },
+    async listDeadLetters({ limit } = {}) {
+      return (await failedJobs(undefined, limit === undefined ? -1 : limit - 1)).map(toLetter)
+    },
+    async takeDeadLetters(ids) {
+      const taken: WebHookStoredDelivery[] = []
+      for (const job of await failedJobs(ids)) {
+        await job.remove()
+        taken.push({ ...toDelivery(job.data), attempts: 0, notBefore: 0 })
+      }
+      return taken
+    },
+    async replayDeadLetters(ids) {
+      const replayed: string[] = []
+      for (const job of await failedJobs(ids)) {
+        await job.updateData(toDelivery(job.data))
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+        replayed.push(job.id!)
+      }
+      return replayed
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await worker?.close()
+      await queue.close()
+    },
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * `rpc-web-hooks/bullmq`: a distributed delivery queue on Redis with BullMQ (an optional peer dependency).
+ *
+ * @packageDocumentation
+ */
+export { bullmqStore } from './bullmq-store.js'
+export type { WebHookBullmqStore, WebHookBullmqStoreOptions } from './bullmq-store.js'
+export { WebHookStoreError } from '../../errors/store-error.js'
+export type { WebHookStoreErrorCode } from '../../errors/store-error.js'
+export type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery } from '../../delivery/store-types.js'

@@ -1,0 +1,46 @@
+/**
+ * Types of the adapters: the middleware fits `applyMiddleware` and infers the server params for `user`; the XO
+ * plugin has XO's contract.
+ */
+import { JSONRPCServer, type JSONRPCServerMiddleware } from 'json-rpc-2.0'
+import { describe, expectTypeOf, it } from 'vitest'
+import { type WebHooksMiddleware, webHooksMiddleware } from '../../src/adapters/json-rpc-2.0/index.js'
+import createPlugin, { configurationSchema, type XoLike, type XoPlugin } from '../../src/adapters/xo/index.js'
+
+interface Caller {
+  userId: string
+  ip: string
+}
+
+describe('adapter types', () => {
+  it('webHooksMiddleware fits applyMiddleware and infers ServerParams for user()', () => {
+    const server = new JSONRPCServer<Caller>()
+    server.applyMiddleware(
+      webHooksMiddleware({
+        hooks: [],
+        user: caller => {
+          expectTypeOf(caller).toEqualTypeOf<Caller>()
+          return { id: caller.userId, ip: caller.ip }
+        },
+      })
+    )
+    const middleware = webHooksMiddleware<Caller>({ hooks: [] })
+    expectTypeOf(middleware).toExtend<JSONRPCServerMiddleware<Caller>>()
+    expectTypeOf(middleware.webHooks.test).returns.toEqualTypeOf<Promise<void>>()
+    expectTypeOf<WebHooksMiddleware<Caller>>().toExtend<JSONRPCServerMiddleware<Caller>>()
+    // @ts-expect-error: vetoErrorCode is a number
+    webHooksMiddleware({ hooks: [] }, { vetoErrorCode: 'x' })
+  })
+
+  it('the XO plugin has XO contract', () => {
+    const xo: XoLike = { on() {}, removeListener() {}, apiMethods: {} }
+    const plugin = createPlugin({ xo })
+    expectTypeOf(plugin).toExtend<XoPlugin>()
+    expectTypeOf(plugin.test)
+      .parameter(0)
+      .toEqualTypeOf<{ url?: string | undefined; format?: 'json' | 'office365' | undefined } | undefined>()
+    expectTypeOf(configurationSchema).parameter(0).toExtend<{ xo?: XoLike } | undefined>()
+    // @ts-expect-error: a hook needs a url
+    plugin.configure({ hooks: [{ method: 'vm.start', type: 'pre' }] })
+  })
+})

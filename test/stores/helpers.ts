@@ -1,0 +1,116 @@
+/**
+ * Helpers of the store tests: temporary directories, a free loopback port, receivers and wrapped dispatchers closed
+ * after each test, a receiver view that dedupes on `webhook-id`, and child processes running a fixture under tsx.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach } from 'vitest'
+import { type WebHooksConfig, withWebHooks } from '../../src/index.js'
+import { type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
+
+const cleanups: Array<() => unknown> = []
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => {})
+})
+
+export function onCleanup(cleanup: () => unknown): void {
+  cleanups.push(cleanup)
+}
+
+/** A temporary directory removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rwh-store-'))
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A loopback port nothing listens on (a receiver that is down), reusable by `receiver({ port })` later. */
+export async function freePort(): Promise<number> {
+  const server = await startReceiver()
+  await server.close()
+  return server.port
+}
+
+export async function receiver(responder?: Responder, options?: { port?: number }): Promise<TestReceiver> {
+  const server = await startReceiver(responder, options)
+  onCleanup(() => server.close())
+  return server
+}
+
+/** A trivial dispatcher wrapped with web hooks; closed without draining after the test. */
+export function wrap(config: WebHooksConfig) {
+  const call = withWebHooks(async (method: string, params: unknown) => ({ method, params }), config)
+  onCleanup(() => call.webHooks.close({ timeout: 0 }))
+  return call
+}
+
+/** The distinct `webhook-id`s a receiver got: what a receiver that dedupes on it would process. */
+export function uniqueIds(server: TestReceiver): Set<string> {
+  return new Set(server.requests.map(request => String(request.headers['webhook-id'])))
+}
+
+/** Resolves once `predicate` holds (checked every 10 ms), or rejects after `timeout` ms with `what`. */
+export async function until(predicate: () => boolean, what: string, timeout = 10_000): Promise<void> {
+  const end = Date.now() + timeout
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+export interface Child {
+  process: ChildProcess
+  /** Resolves with the first stdout line that contains `text`. */
+  line(text: string, timeout?: number): Promise<string>
+  output(): string
+}
+
+/** Runs test/stores/fixtures/<name>.ts with node and the tsx loader; killed after the test. */
+export function child(name: string, args: string[]): Child {
+  const file = fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url))
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const listeners = new Set<() => void>()
+  proc.stdout!.on('data', chunk => {
+    out += String(chunk)
+    for (const listener of listeners) listener()
+  })
+  proc.stderr!.on('data', chunk => {
+    out += String(chunk)
+  })
+  onCleanup(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
+  })
+  return {
+    process: proc,
+    output: () => out,
+    line(text, timeout = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = out.split('\n').find(line => line.includes(text))
+          if (found === undefined) return
+          listeners.delete(check)
+          clearTimeout(timer)
+          resolve(found)
+        }
+        const timer = setTimeout(() => {
+          listeners.delete(check)
+          reject(new Error(`child ${name}: no line with ${JSON.stringify(text)} within ${timeout} ms; output:\n${out}`))
+        }, timeout)
+        listeners.add(check)
+        proc.once('exit', () => setTimeout(check, 0))
+        check()
+      })
+    },
+  }
+}
+
+/** Resolves when the child has exited. */
+export function exited(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
+  return new Promise(resolve => proc.once('exit', () => resolve()))
+}

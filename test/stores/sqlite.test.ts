@@ -1,0 +1,138 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { sqliteStore, WebHookStoreError } from '../../src/stores/sqlite/index.js'
+import { child, exited, freePort, onCleanup, receiver, tempDir, uniqueIds, until, wrap } from './helpers.js'
+
+const hook = (url: string) => ({ method: 'a', type: 'post' as const, url })
+
+describe('sqliteStore', () => {
+  it('writes a post hook before the call returns, and acks it once delivered', async () => {
+    const server = await receiver()
+    const store = sqliteStore({ filename: join(tempDir(), 'outbox.db') })
+    const call = wrap({ hooks: [hook(server.url)], store })
+    await call('a', { n: 1 })
+    // better-sqlite3 is synchronous: the row is in the file when the call's promise settles.
+    expect(store.counts().pending).toBe(1)
+    await server.waitFor(1)
+    await until(() => store.counts().pending === 0, 'the ack')
+    expect(server.requests[0]!.json).toMatchObject({ type: 'post', method: 'a' })
+  })
+
+  it('pending deliveries survive a restart: delivered once, with the same webhook-id', async () => {
+    const port = await freePort()
+    const filename = join(tempDir(), 'outbox.db')
+    const config = (store: ReturnType<typeof sqliteStore>) => ({
+      hooks: [hook(`http://127.0.0.1:${port}/hooks`)],
+      store,
+      retry: { schedule: [100, 100, 100, 100, 100, 100, 100, 100] },
+      breaker: false as const,
+    })
+    const first = sqliteStore({ filename })
+    const call = wrap(config(first))
+    const failures: string[] = []
+    call.webHooks.on('delivery:failed', event => failures.push(event.id))
+    await call('a', { n: 1 })
+    await call('a', { n: 2 })
+    await until(() => failures.length >= 2, 'failed attempts to the receiver that is down')
+    await call.webHooks.close({ timeout: 0 })
+    const server = await receiver(undefined, { port })
+    const second = sqliteStore({ filename })
+    expect(second.counts().pending).toBe(2)
+    wrap(config(second))
+    await server.waitFor(2)
+    await until(() => second.counts().pending === 0, 'the acks')
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(server.requests).toHaveLength(2)
+    expect(uniqueIds(server)).toEqual(new Set(failures))
+    expect(server.requests.map(request => request.json.params.n).sort()).toEqual([1, 2])
+  })
+
+  it('crash: a process killed with SIGKILL mid-delivery loses nothing; a deduping receiver sees each hook once', async () => {
+    const port = await freePort()
+    const filename = join(tempDir(), 'outbox.db')
+    const url = `http://127.0.0.1:${port}/hooks`
+    const count = 20
+    const first = child('sqlite-child', [filename, url, String(count)])
+    await first.line(`enqueued ${count}`)
+    // The receiver is down: every delivery is between attempts or in one when the process dies.
+    await new Promise(resolve => setTimeout(resolve, 150))
+    first.process.kill('SIGKILL')
+    await exited(first.process)
+    const server = await receiver(undefined, { port })
+    const second = child('sqlite-child', [filename, url, '0'])
+    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 15_000)
+    // A reader next to the running child (WAL): every delivery is acked, none dead.
+    const store = sqliteStore({ filename })
+    onCleanup(() => store.close())
+    await until(() => store.counts().pending === 0, 'the acks')
+    expect(store.counts()).toEqual({ pending: 0, dead: 0 })
+    second.process.kill('SIGKILL')
+    await exited(second.process)
+    const numbers = server.requests.map(request => request.json.params.i as number)
+    expect(new Set(numbers)).toEqual(new Set(Array.from({ length: count }, (_, i) => i)))
+  })
+
+  it('dead letters are listed and replayed (API), and replayed offline for the next engine', async () => {
+    const server = await receiver(() => ({ status: 400 }))
+    const filename = join(tempDir(), 'outbox.db')
+    const store = sqliteStore({ filename })
+    const call = wrap({ hooks: [hook(server.url)], store })
+    await call('a', { n: 1 })
+    await call('a', { n: 2 })
+    await until(() => store.listDeadLetters().length === 2, 'two dead letters')
+    const [letter] = store.listDeadLetters()
+    expect(letter).toMatchObject({ type: 'post', code: 'ERR_WEB_HOOK_DELIVERY_STATUS', status: 400, attempts: 1 })
+    expect(store.counts()).toEqual({ pending: 0, dead: 2 })
+    server.respond(() => ({}))
+    expect(await call.webHooks.replay([letter!.id])).toBe(1)
+    await server.waitFor(3)
+    expect(server.requests[2]!.headers['webhook-id']).toBe(letter!.id)
+    await until(() => store.counts().pending === 0, 'the ack of the replayed letter')
+    expect(store.counts().dead).toBe(1)
+    await call.webHooks.close({ timeout: 0 })
+
+    const offline = sqliteStore({ filename })
+    expect(offline.replayDeadLetters()).toHaveLength(1)
+    expect(offline.counts()).toEqual({ pending: 1, dead: 0 })
+    offline.close()
+    const next = sqliteStore({ filename })
+    wrap({ hooks: [hook(server.url)], store: next })
+    await server.waitFor(4)
+    await until(() => next.counts().pending === 0, 'the ack of the offline replay')
+  })
+
+  it('a waited (waitForResponse) hook is written before its request', async () => {
+    const store = sqliteStore({ filename: join(tempDir(), 'outbox.db') })
+    let pendingWhenReceived = -1
+    const server = await receiver(() => {
+      pendingWhenReceived = store.counts().pending
+      return {}
+    })
+    const call = wrap({ hooks: [{ method: 'a', type: 'pre', url: server.url, waitForResponse: true }], store })
+    await call('a', {})
+    expect(pendingWhenReceived).toBe(1)
+    await until(() => store.counts().pending === 0, 'the ack')
+  })
+
+  it('a bad filename or option is a clear WebHookStoreError', () => {
+    const dir = tempDir()
+    expect(() => sqliteStore({ filename: join(dir, 'missing', 'dir', 'outbox.db') })).toThrow(WebHookStoreError)
+    expect(() => sqliteStore({ filename: join(dir, 'missing', 'outbox.db') })).toThrow(
+      /Cannot open the web hook outbox .*missing.*check that the directory exists/
+    )
+    const notSqlite = join(dir, 'text.db')
+    writeFileSync(notSqlite, 'this is not a database, just a text file that is long enough to be read as a header')
+    expect(() => sqliteStore({ filename: notSqlite })).toThrow(
+      expect.objectContaining({ code: 'ERR_WEB_HOOK_STORE_OPEN', name: 'WebHookStoreError' })
+    )
+    expect(() => sqliteStore({ filename: '' })).toThrow(expect.objectContaining({ code: 'ERR_WEB_HOOK_STORE_OPTIONS' }))
+    // @ts-expect-error: filename is required
+    expect(() => sqliteStore({})).toThrow(/needs a file path/)
+    // @ts-expect-error: not a synchronous mode
+    expect(() => sqliteStore({ filename: ':memory:', synchronous: 'off' })).toThrow(/'normal' or 'full'/)
+    const closed = sqliteStore({ filename: ':memory:' })
+    closed.close()
+    expect(() => closed.listDeadLetters()).toThrow(expect.objectContaining({ code: 'ERR_WEB_HOOK_STORE_CLOSED' }))
+  })
+})
