@@ -7,6 +7,10 @@ const entry: Options['entry'] = {
   // (json-rpc-2.0 is an optional peer dependency, external like every dependency).
   xo: 'src/adapters/xo/index.ts',
   'json-rpc-2.0': 'src/adapters/json-rpc-2.0/index.ts',
+  // `rpc-web-hooks/sqlite` and `rpc-web-hooks/bullmq`: durable stores on optional peer dependencies (better-sqlite3,
+  // bullmq with its ioredis), external like every dependency.
+  sqlite: 'src/stores/sqlite/index.ts',
+  bullmq: 'src/stores/bullmq/index.ts',
 }
 
 const common: Options = {
@@ -24,5 +28,13 @@ export default defineConfig([
   // (Node 20 cannot `require()` an ES module without a flag).
   { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'] },
   // The `rpc-web-hooks` command (package.json `bin`): ESM only, no type declarations; esbuild keeps the shebang.
-  { entry: { cli: 'src/cli/index.ts' }, format: ['esm'], sourcemap: true, target: 'node20', platform: 'node' },
+  // `replay` loads the durable stores' drivers on demand: they stay external (installed by the user), never bundled.
+  {
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['better-sqlite3', 'bullmq', 'ioredis'],
+  },
 ])

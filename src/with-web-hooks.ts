@@ -84,6 +84,13 @@ export function withWebHooks<F extends WebHookDispatcher>(
   let current = config
   const dispatch = dispatcher as unknown as (...args: unknown[]) => unknown
 
+  /** Logging must never break a call either. */
+  function logError(message: string, context: object): void {
+    try {
+      current.logger?.error(message, context)
+    } catch {}
+  }
+
   async function resolveUser(method: string, params: unknown, context: unknown, callId: string) {
     const { user } = current
     if (user === undefined) return undefined
@@ -91,9 +98,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
       return (await user(context as DispatcherContext<F>, method, params as DispatcherParams<F>)) ?? undefined
     } catch (cause) {
       const error = new WebHookUserError(method, cause)
-      try {
-        current.logger?.error('web hook user() failed', { method, error })
-      } catch {}
+      logError('web hook user() failed', { method, error })
       try {
         current.onError?.({ error, url: '', method, type: 'pre', callId, deliveryId: '' })
       } catch {}
@@ -123,7 +128,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
       try {
         hooks.post({ ...ended(), ...outcome })
       } catch (error) {
-        current.logger?.error('web hook post failed', { method, error })
+        logError('web hook post failed', { method, error })
       }
     }
 
@@ -131,7 +136,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
     try {
       pending = hooks.pre(data)
     } catch (error) {
-      current.logger?.error('web hook pre failed', { method, error })
+      logError('web hook pre failed', { method, error })
     }
     if (pending !== undefined) {
       try {

@@ -110,3 +110,12 @@ describe('withWebHooks types', () => {
     expectTypeOf<WebHookVetoError['reason']>().toEqualTypeOf<string | undefined>()
   })
 })
+
+describe('method maps declared as interfaces', () => {
+  interface VmApi {
+    'vm.start': { params: { id: string }; result: boolean }
+  }
+  it('are accepted like type aliases', () => {
+    expectTypeOf<WebHookPrePayload<VmApi>['params']>().toEqualTypeOf<{ id: string }>()
+  })
+})

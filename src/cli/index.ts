@@ -6,6 +6,7 @@
 import { generateSecret } from '../security/secret.js'
 import { CliError } from './cli-error.js'
 import { LISTEN_HELP, listen } from './listen.js'
+import { REPLAY_HELP, replay } from './replay.js'
 import { sendTest, TEST_HELP } from './send-test.js'
 import { readVersion } from './version.js'
 
@@ -14,6 +15,7 @@ const HELP = `Usage: rpc-web-hooks <command> [options]
 Commands:
   listen          run a development receiver that prints each hook (and can answer vetoes)
   test <url>      send Xen Orchestra's sample pre and post hooks to <url>, report status and latency
+  replay          list or replay the dead letters of a durable outbox (--sqlite <file> or --redis <url>)
   secret          print a new Standard Webhooks secret (whsec_…) for a hook and its receiver
 
 Options:
@@ -31,7 +33,9 @@ async function main(args: string[]): Promise<number> {
       process.stdout.write(`${HELP}\n`)
       return 0
     case 'help':
-      process.stdout.write(`${rest[0] === 'listen' ? LISTEN_HELP : rest[0] === 'test' ? TEST_HELP : HELP}\n`)
+      process.stdout.write(
+        `${rest[0] === 'listen' ? LISTEN_HELP : rest[0] === 'test' ? TEST_HELP : rest[0] === 'replay' ? REPLAY_HELP : HELP}\n`
+      )
       return 0
     case '-v':
     case '--version':
@@ -49,6 +53,8 @@ async function main(args: string[]): Promise<number> {
     }
     case 'test':
       return sendTest(rest, process)
+    case 'replay':
+      return replay(rest, process)
     case 'secret':
       if (rest.length > 0 && rest[0] !== '--help' && rest[0] !== '-h') {
         throw new CliError(`secret: unexpected argument ${JSON.stringify(rest[0])} (it takes none)`)
@@ -61,7 +67,7 @@ async function main(args: string[]): Promise<number> {
       return 0
     default:
       throw new CliError(
-        `unknown command ${JSON.stringify(command)}: expected listen, test or secret (see rpc-web-hooks --help)`
+        `unknown command ${JSON.stringify(command)}: expected listen, test, replay or secret (see rpc-web-hooks --help)`
       )
   }
 }

@@ -146,6 +146,8 @@ function describeFailure(error: unknown, timeout: number): string {
     cause?: { code?: string; message?: string }
   }
   if (name === 'TimeoutError') return `no answer within ${timeout} ms`
-  if (cause?.message !== undefined) return cause.code ? `${cause.message}` : cause.message
+  // fetch refuses some ports outright (its "bad port" list: 1, 7, 9, 25, 6000…).
+  if (cause?.message === 'bad port') return 'fetch refuses to connect to this port (a blocked port); use another one'
+  if (cause?.message !== undefined) return cause.message
   return message ?? String(error)
 }

@@ -88,21 +88,42 @@ export class Endpoint {
     }
   }
 
-  /** Takes out the oldest job that is not in flight (overflow eviction), or undefined. */
+  /**
+   * Takes out the oldest job that is not in flight (overflow eviction), or undefined: the oldest by acceptance time of
+   * three candidates, each found in O(1): the next ready delivery, the oldest blocked post, the retry due first. On a
+   * tie the retry goes first, then the blocked post (so a pre goes before its own post).
+   */
   evictOldest(): Job | undefined {
-    const queued = this.queue.shift()
-    if (queued !== undefined) return queued
-    for (const [callId, jobs] of this.blocked) {
-      const job = jobs.shift()
-      if (jobs.length === 0) this.blocked.delete(callId)
-      if (job !== undefined) {
-        this.blockedCount--
-        return job
-      }
+    const ready = this.queue.peek()
+    const blockedEntry = this.blocked.entries().next().value as [string, Job[]] | undefined
+    const blocked = blockedEntry?.[1][0]
+    const waiting = this.retries.peek()
+    const age = (job: Job | undefined) => job?.delivery.createdAt ?? Number.POSITIVE_INFINITY
+    const oldest = Math.min(age(ready), age(blocked), age(waiting))
+    if (oldest === Number.POSITIVE_INFINITY) return undefined
+    if (age(waiting) === oldest) {
+      if (this.fifo) this.holding--
+      return this.retries.pop()
     }
-    const waiting = this.retries.pop()
-    if (waiting !== undefined && this.fifo) this.holding--
-    return waiting
+    if (age(blocked) === oldest && blockedEntry !== undefined) {
+      const [callId, jobs] = blockedEntry
+      jobs.shift()
+      if (jobs.length === 0) this.blocked.delete(callId)
+      this.blockedCount--
+      return blocked
+    }
+    return this.queue.shift()
+  }
+
+  /** Takes out one waiting job (rare: a waited delivery's deadline passed while queued or waiting for a retry). */
+  remove(job: Job): void {
+    const kept = this.urgent.drain().filter(other => other !== job)
+    for (const other of kept) this.urgent.push(other)
+    if (this.retries.items.includes(job)) {
+      const rest = this.retries.items.splice(0).filter(other => other !== job)
+      for (const other of rest) this.retries.push(other)
+      if (this.fifo) this.holding--
+    }
   }
 
   /** Takes out every job that is not in flight. */

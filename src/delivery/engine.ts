@@ -9,6 +9,7 @@ import { createSafeUrlPolicy } from '../security/safe-url.js'
 import { type Attempt, runAttempt } from './attempt.js'
 import type { DeliveryEngine, OutgoingDelivery } from './engine-types.js'
 import { Endpoint, type Job } from './endpoint.js'
+import { flatten, infoOf, newJob } from './job.js'
 import { DeliveryEvents } from './events.js'
 import { createJournal } from './journal.js'
 import { createStoreWorker } from './store-worker.js'
@@ -37,6 +38,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   let droppedTotal = 0
   let active = 0
   let closing = false
+  let closed: Promise<WebHookCloseResult> | undefined
   let drained: (() => void) | undefined
   const inFlightJobs = new Set<Job>()
 
@@ -98,24 +100,6 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       endpoints.set(hook.endpoint, endpoint)
     }
     return endpoint
-  }
-
-  function newJob(delivery: OutgoingDelivery, endpoint: Endpoint, deadline: number): Job {
-    return {
-      delivery,
-      endpoint,
-      attempts: 0,
-      deadline,
-      resolve: undefined,
-      dueAt: 0,
-      inFlight: false,
-      done: false,
-      controller: undefined,
-      timer: undefined,
-      status: undefined,
-      body: undefined,
-      error: undefined,
-    }
   }
 
   // -- intake -----------------------------------------------------------------------------------------------------
@@ -272,10 +256,10 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       },
       Math.max(0, endpoint.breaker.probeAt - Date.now())
     )
-    // Waited deliveries do not wait for a paused endpoint.
-    for (let job = endpoint.urgent.shift(); job !== undefined; job = endpoint.urgent.shift()) {
+    // Waited deliveries do not wait for a paused endpoint; FIFO retries keep their place at the head.
+    for (const job of endpoint.urgent.drain()) {
       if (job.resolve === undefined) {
-        endpoint.queue.push(job)
+        endpoint.urgent.push(job)
       } else {
         giveUp(job, new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_PAUSED', { url: endpoint.url }))
       }
@@ -311,7 +295,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       reason === 'closed' ? 'ERR_WEB_HOOK_DELIVERY_CLOSED' : 'ERR_WEB_HOOK_DELIVERY_DROPPED',
       { url: endpoint.url }
     )
-    report.dropped(job, reason, info(job))
+    report.dropped(job, reason, infoOf(job))
     journal.ack(job)
     if (accepted) finish(job, false)
   }
@@ -356,24 +340,11 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     schedule(endpoint)
   }
 
-  function info(job: Job): WebHookDeliveryInfo {
-    const { delivery } = job
-    return {
-      id: delivery.id,
-      url: delivery.hook.safeUrl,
-      type: delivery.type,
-      method: delivery.method,
-      callId: delivery.callId,
-      body: delivery.body,
-      createdAt: delivery.createdAt,
-      attempts: job.attempts,
-    }
-  }
-
   // -- public API -------------------------------------------------------------------------------------------------
 
   return {
     enqueue(delivery) {
+      flatten(delivery)
       const job = newJob(delivery, endpointOf(delivery.hook), Number.POSITIVE_INFINITY)
       if (closing) {
         drop(job, 'closed', false)
@@ -409,7 +380,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
             job.controller?.abort(new DOMException('The deadline of the waiting call passed', 'TimeoutError'))
             return
           }
-          removeWaiting(job)
+          job.endpoint.remove(job)
           giveUp(job, job.error ?? new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url }))
         }, deadline - Date.now())
         // Durable stores keep it before its request (issue 7): a crash mid-call still delivers it after a restart.
@@ -425,50 +396,15 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
         const hook = hooksByEndpoint.get(endpoint.key)
         if (hook !== undefined && !queue.fifo) endpoint.concurrency = hook.concurrency
         if (hook !== undefined) endpoint.url = hook.safeUrl
-        if (endpoint.gone) {
-          endpoint.gone = false
-          schedule(endpoint)
-        }
+        endpoint.gone = false
+        schedule(endpoint)
       }
     },
 
-    async close({ timeout = DEFAULT_CLOSE_TIMEOUT } = {}) {
-      if (!closing) {
-        closing = true
-        journal.stop()
-        if (active > 0) {
-          await new Promise<void>(resolve => {
-            const timer = setTimeout(resolve, timeout)
-            drained = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-        }
-      }
-      const undelivered: WebHookDeliveryInfo[] = []
-      for (const endpoint of endpoints.values()) {
-        clearTimeout(endpoint.retryTimer)
-        clearTimeout(endpoint.probeTimer)
-        const jobs = endpoint.drainWaiting()
-        for (const job of inFlightJobs) if (job.endpoint === endpoint && !job.done) jobs.push(job)
-        for (const job of jobs) {
-          if (job.done) continue
-          if (job.inFlight) {
-            job.inFlight = false
-            endpoint.inFlight--
-            job.controller?.abort()
-          }
-          if (job.resolve === undefined) undelivered.push(info(job))
-          job.error = new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_CLOSED', { url: endpoint.url })
-          journal.keep(job)
-          finish(job, false)
-        }
-      }
-      if (ownTransport) await transport.close?.()
-      await journal.close()
-      undelivered.sort((a, b) => a.createdAt - b.createdAt)
-      return { undelivered } satisfies WebHookCloseResult
+    close(options = {}) {
+      // A second call (the wrapper's, a test's teardown) gets the first one's result instead of cutting its drain.
+      closed ??= shutDown(options.timeout ?? DEFAULT_CLOSE_TIMEOUT)
+      return closed
     },
 
     stats(): WebHookStats {
@@ -490,16 +426,41 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     },
   }
 
-  function removeWaiting(job: Job): void {
-    // Rare path (a waited delivery's deadline while queued or waiting for a retry): rebuild the structures without it.
-    const { endpoint } = job
-    const kept = endpoint.urgent.drain().filter(other => other !== job)
-    for (const other of kept) endpoint.urgent.push(other)
-    const waiting = endpoint.retries.items.indexOf(job)
-    if (waiting !== -1) {
-      const rest = endpoint.retries.items.splice(0).filter(other => other !== job)
-      for (const other of rest) endpoint.retries.push(other)
-      if (endpoint.fifo) endpoint.holding--
+  /** Stops intake, drains until `timeout`, then ends what is left and returns the undelivered. */
+  async function shutDown(timeout: number): Promise<WebHookCloseResult> {
+    closing = true
+    journal.stop()
+    if (active > 0) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, timeout)
+        drained = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
     }
+    const undelivered: WebHookDeliveryInfo[] = []
+    for (const endpoint of endpoints.values()) {
+      clearTimeout(endpoint.retryTimer)
+      clearTimeout(endpoint.probeTimer)
+      const jobs = endpoint.drainWaiting()
+      for (const job of inFlightJobs) if (job.endpoint === endpoint && !job.done) jobs.push(job)
+      for (const job of jobs) {
+        if (job.done) continue
+        if (job.inFlight) {
+          job.inFlight = false
+          endpoint.inFlight--
+          job.controller?.abort()
+        }
+        if (job.resolve === undefined) undelivered.push(infoOf(job))
+        job.error = new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_CLOSED', { url: endpoint.url })
+        journal.keep(job)
+        finish(job, false)
+      }
+    }
+    if (ownTransport) await transport.close?.()
+    await journal.close()
+    undelivered.sort((a, b) => a.createdAt - b.createdAt)
+    return { undelivered }
   }
 }

@@ -19,6 +19,7 @@ export interface WebHookMemoryStoreOptions {
 export interface WebHookMemoryStore extends WebHookStore {
   readonly kind: 'memory'
   readonly durable: false
+  lease(options: WebHookLease): WebHookStoredDelivery[]
   listDeadLetters(options?: { limit?: number }): WebHookDeadLetter[]
   takeDeadLetters(ids?: readonly string[]): WebHookStoredDelivery[]
 }

@@ -16,13 +16,19 @@ function setIfDefined(target: PayloadObject, key: string, value: unknown): void 
   if (value !== undefined) target[key] = value
 }
 
+/** User fields are strings on the wire (a numeric id from a JavaScript `user` option becomes its decimal string). */
+function asString(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : typeof value === 'string' ? value : String(value)
+}
+
 function base(type: 'pre' | 'post', data: WebHookCallData, options: Options): PayloadObject {
   const payload: PayloadObject = { type, callId: data.callId }
-  setIfDefined(payload, 'userId', data.userId)
-  setIfDefined(payload, 'userName', data.userName)
-  setIfDefined(payload, 'userIp', data.userIp)
+  setIfDefined(payload, 'userId', asString(data.userId))
+  setIfDefined(payload, 'userName', asString(data.userName))
+  setIfDefined(payload, 'userIp', asString(data.userIp))
   payload.method = data.method
-  setIfDefined(payload, 'params', toJsonSafe(data.params, options.redact))
+  // XO's dispatcher defaults params to `{}`; receivers (and the payload types) expect the field.
+  payload.params = data.params === undefined ? {} : toJsonSafe(data.params, options.redact)
   payload.timestamp = data.timestamp
   return payload
 }

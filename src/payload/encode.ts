@@ -3,8 +3,9 @@
  *
  * Size cap (docs/payloads.md#size-cap): when the body is larger than `maxPayloadBytes`, the largest field (by its JSON
  * size; any field but `type`, `callId`, `timestamp` and `duration`) is replaced by a marker string such as
- * `"[truncated: params was 2345678 bytes, over maxPayloadBytes 1048576]"` and its name is listed in a top-level
- * `truncated` array; repeated with the next largest until the body fits. Nothing is dropped silently.
+ * `"[truncated: params was 2345678 bytes, over maxPayloadBytes 1048576]"` (for `error`, an error object with that
+ * marker as `message`, keeping a short `name` and `code`, so that it still reads as an error) and its name is listed
+ * in a top-level `truncated` array; repeated with the next largest until the body fits. Nothing is dropped silently.
  */
 import type { PayloadObject } from './build.js'
 import { toOffice365Card } from './office365.js'
@@ -24,7 +25,7 @@ function shrink(payload: PayloadObject, max: number): PayloadObject | undefined 
   let largest: string | undefined
   let largestSize = -1
   for (const [key, value] of Object.entries(payload)) {
-    if (KEPT.has(key) || (typeof value === 'string' && value.startsWith('[truncated: '))) continue
+    if (KEPT.has(key) || (payload.truncated as string[] | undefined)?.includes(key)) continue
     const size = Buffer.byteLength(JSON.stringify(value) ?? '')
     if (size > largestSize) {
       largest = key
@@ -33,11 +34,15 @@ function shrink(payload: PayloadObject, max: number): PayloadObject | undefined 
   }
   if (largest === undefined) return undefined
   const truncated = [...((payload.truncated as string[] | undefined) ?? []), largest]
-  return {
-    ...payload,
-    [largest]: `[truncated: ${largest} was ${largestSize} bytes, over maxPayloadBytes ${max}]`,
-    truncated,
-  }
+  const marker = `[truncated: ${largest} was ${largestSize} bytes, over maxPayloadBytes ${max}]`
+  return { ...payload, [largest]: largest === 'error' ? errorMarker(payload.error, marker) : marker, truncated }
+}
+
+/** An error stays an error object (receivers check its shape): its short `name` and `code`, the marker as `message`. */
+function errorMarker(error: unknown, marker: string): Record<string, unknown> {
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>
+  const short = (value: unknown) => (typeof value === 'string' && value.length <= 256) || typeof value === 'number'
+  return { ...(short(name) && { name }), message: marker, ...(short(code) && { code }) }
 }
 
 /**

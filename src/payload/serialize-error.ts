@@ -6,6 +6,11 @@ import type { SerializedError } from './types.js'
 
 const STANDARD = ['name', 'message', 'code', 'data'] as const
 
+/** `name`, `message` and `code` travel as strings (a number `code` stays a number), as receivers expect. */
+function asScalar(key: string, value: unknown): string | number {
+  return key === 'code' && typeof value === 'number' ? value : String(value)
+}
+
 /**
  * The error in the shape of `SerializedError`, not yet JSON-safe (`toJsonSafe` is applied to the result). A value that
  * is not an object (a thrown string, `undefined`) becomes `{ message: String(value) }`. An already serialised error (a
@@ -18,7 +23,7 @@ export function serializeError(error: unknown, includeStack: boolean): Serialize
   try {
     for (const key of STANDARD) {
       const value = source[key]
-      if (value !== undefined) (out as Record<string, unknown>)[key] = value
+      if (value !== undefined) (out as Record<string, unknown>)[key] = key === 'data' ? value : asScalar(key, value)
     }
     for (const key of Object.keys(source)) if (key !== 'stack' && !(key in out)) out[key] = source[key]
     if (includeStack && typeof source.stack === 'string') out.stack = source.stack

@@ -15,7 +15,7 @@ export interface WebHookMethodSpec {
  * A map from method name to its params and result types, e.g.
  * `{ 'vm.start': { params: { id: string }; result: boolean } }`.
  */
-export type WebHookMethodMap = { [method: string]: WebHookMethodSpec }
+export type WebHookMethodMap<Api = { [method: string]: WebHookMethodSpec }> = { [M in keyof Api]: WebHookMethodSpec }
 
 /** The method map used when none is given: any method, unknown params and result. */
 export type AnyWebHookMethods = { [method: string]: { params: unknown; result: unknown } }
@@ -75,12 +75,12 @@ export interface WebHookPayloadBase<Method extends string = string, Params = unk
 type Methods<Api> = keyof Api & string
 
 /** Sent before the call. */
-export type WebHookPrePayload<Api extends WebHookMethodMap = AnyWebHookMethods> = {
+export type WebHookPrePayload<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> = {
   [M in Methods<Api>]: WebHookPayloadBase<M, WebHookParamsOf<Api[M]>> & { type: 'pre' }
 }[Methods<Api>]
 
 /** Sent after a call that succeeded. */
-export type WebHookPostResultPayload<Api extends WebHookMethodMap = AnyWebHookMethods> = {
+export type WebHookPostResultPayload<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> = {
   [M in Methods<Api>]: WebHookPayloadBase<M, WebHookParamsOf<Api[M]>> & {
     type: 'post'
     /** End minus start of the call, in milliseconds. */
@@ -92,7 +92,7 @@ export type WebHookPostResultPayload<Api extends WebHookMethodMap = AnyWebHookMe
 }[Methods<Api>]
 
 /** Sent after a call that failed (or was vetoed). */
-export type WebHookPostErrorPayload<Api extends WebHookMethodMap = AnyWebHookMethods> = {
+export type WebHookPostErrorPayload<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> = {
   [M in Methods<Api>]: WebHookPayloadBase<M, WebHookParamsOf<Api[M]>> & {
     type: 'post'
     /** End minus start of the call, in milliseconds. */
@@ -104,12 +104,12 @@ export type WebHookPostErrorPayload<Api extends WebHookMethodMap = AnyWebHookMet
 }[Methods<Api>]
 
 /** Sent after the call: with `result` on success or `error` on failure. */
-export type WebHookPostPayload<Api extends WebHookMethodMap = AnyWebHookMethods> =
+export type WebHookPostPayload<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> =
   | WebHookPostResultPayload<Api>
   | WebHookPostErrorPayload<Api>
 
 /** Any payload, discriminated on `type` (and a post on `result` vs `error`), narrowed by `method`. */
-export type WebHookPayload<Api extends WebHookMethodMap = AnyWebHookMethods> =
+export type WebHookPayload<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> =
   | WebHookPrePayload<Api>
   | WebHookPostPayload<Api>
 

@@ -63,10 +63,10 @@ const HANDLER_FAILED = 'A handler of this receiver failed (see its logs); retry 
  * receiver.onPost('vm.start', ({ payload }) => console.log(payload.params.id, payload.duration))
  * http.createServer(receiver.node).listen(8080)
  */
-export function createReceiver<Api extends WebHookMethodMap = AnyWebHookMethods>(
+export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMethods>(
   options: WebHookReceiverOptions<Api> = {}
 ): WebHookReceiver<Api> {
-  const secrets = checkSecrets(options.secret)
+  const secrets = checkSecrets(options)
   const tolerance = positive(options.tolerance, 300, 'tolerance', true)
   const maxBodyBytes = positive(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes')
   const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl')
@@ -244,17 +244,28 @@ function parseJson(body: string | Uint8Array): unknown {
   }
 }
 
-function checkSecrets(secret: unknown): string[] | undefined {
-  if (secret === undefined) return undefined
+/**
+ * The secrets, or undefined when the option is left out. A `secret` that is present but undefined, empty or `[]` is
+ * an error, not "no verification": it is usually an unset environment variable, and must not turn checks off silently.
+ */
+function checkSecrets(options: { secret?: unknown }): string[] | undefined {
+  if (!('secret' in options)) return undefined
+  const { secret } = options
+  const unset = 'is %s (is its environment variable set?); leave the option out to receive unsigned hooks'
+  if (secret === undefined || secret === null) {
+    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_SECRET', 'secret', unset.replace('%s', String(secret)))
+  }
   const secrets: unknown[] = Array.isArray(secret) ? secret : [secret]
-  if (secrets.length === 0) return undefined
+  if (secrets.length === 0) {
+    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_SECRET', 'secret', unset.replace('%s', 'an empty list'))
+  }
   secrets.forEach((value, index) => {
     if (typeof value !== 'string' || decodeSecret(value.trim()) === undefined) {
       throw new WebHookConfigError(
         'ERR_WEB_HOOK_CONFIG_SECRET',
         Array.isArray(secret) ? `secret[${index}]` : 'secret',
         typeof value === 'string' && value.trim() === ''
-          ? 'is empty (is its environment variable set?); leave `secret` out to receive unsigned hooks'
+          ? unset.replace('%s', 'empty')
           : 'is not a Standard Webhooks secret: expected "whsec_" followed by the base64 of 24 to 64 bytes'
       )
     }

@@ -63,14 +63,41 @@ function parsedBody(core: ReceiverCore, body: object, headers: Record<string, st
   )
 }
 
-/** The whole body, or undefined once it grows past `limit` (reading stops there). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limit) return undefined
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+/**
+ * The whole body, or undefined once it grows past `limit`: from there the rest is read and dropped (not kept), because
+ * destroying the request would reset the connection before the 413 could be sent.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+      else {
+        // Still flowing with no 'data' listener: the rest is drained and dropped.
+        cleanup()
+        req.on('error', () => {})
+        resolve(undefined)
+      }
+    }
+    const onEnd = () => {
+      cleanup()
+      resolve(Buffer.concat(chunks))
+    }
+    const onClose = () => {
+      cleanup()
+      reject(new Error('The request was aborted before its body was complete.'))
+    }
+    const cleanup = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onClose)
+      req.off('close', onClose)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onClose)
+    req.on('close', onClose)
+  })
 }

@@ -53,7 +53,7 @@ export function isWebHookTestPayload(value: unknown): value is WebHookTestPayloa
  * const payload = parseWebHookPayload<MyApi>(verifyWebHook(body, headers, secret))
  * if (payload.type === 'post' && payload.method === 'vm.start') payload.result // typed by MyApi
  */
-export function parseWebHookPayload<Api extends WebHookMethodMap = AnyWebHookMethods>(
+export function parseWebHookPayload<Api extends WebHookMethodMap<Api> = AnyWebHookMethods>(
   value: unknown
 ): WebHookPayload<Api> {
   if (!isObject(value)) {

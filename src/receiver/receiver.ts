@@ -21,7 +21,7 @@ import type {
  * A web hook receiver, made by `createReceiver`. Registration methods return the receiver (chainable); `node`, `fetch`
  * and `handle` are bound, so they can be passed around as they are (`http.createServer(receiver.node)`).
  */
-export interface WebHookReceiver<Api extends WebHookMethodMap = AnyWebHookMethods> {
+export interface WebHookReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> {
   /**
    * Handles pre and post payloads of the methods matched by `pattern` (`vm.start`, `vm.*`, `*`). For a pre payload it
    * may refuse the call: return `{ allow: false, reason }` or throw `deny(reason)` (answered 403).

@@ -21,7 +21,7 @@ type Methods<Api> = keyof Api & string
  * The methods of `Api` matched by a pattern: an exact name, a prefix ending with `*` (`vm.*`), or `*`. With the
  * default (untyped) map, any method.
  */
-export type WebHookMatchedMethods<Api extends WebHookMethodMap, Pattern extends string> =
+export type WebHookMatchedMethods<Api extends WebHookMethodMap<Api>, Pattern extends string> =
   string extends Methods<Api>
     ? string
     : Pattern extends '*'
@@ -31,7 +31,7 @@ export type WebHookMatchedMethods<Api extends WebHookMethodMap, Pattern extends 
         : Extract<Methods<Api>, Pattern>
 
 /** The part of a method map matched by a pattern (a method map itself). */
-export type WebHookMatchedApi<Api extends WebHookMethodMap, Pattern extends string> = Pick<
+export type WebHookMatchedApi<Api extends WebHookMethodMap<Api>, Pattern extends string> = Pick<
   Api,
   WebHookMatchedMethods<Api, Pattern>
 >
@@ -40,14 +40,14 @@ export type WebHookMatchedApi<Api extends WebHookMethodMap, Pattern extends stri
  * `unknown` when `Pattern` matches at least one method of the map, else a message type that makes the pattern a
  * compile-time error (a typo such as `vm.strat` would otherwise give handlers a `never` payload).
  */
-export type WebHookCheckPattern<Api extends WebHookMethodMap, Pattern extends string> = [
+export type WebHookCheckPattern<Api extends WebHookMethodMap<Api>, Pattern extends string> = [
   WebHookMatchedMethods<Api, Pattern>,
 ] extends [never]
   ? `no method of the method map matches "${Pattern}"`
   : unknown
 
 /** A method pattern: one of the map's method names (suggested by editors), a `prefix*` pattern, or `*`. */
-export type WebHookMethodPattern<Api extends WebHookMethodMap> = Methods<Api> | `${string}*` | (string & {})
+export type WebHookMethodPattern<Api extends WebHookMethodMap<Api>> = Methods<Api> | `${string}*` | (string & {})
 
 /** What a handler is given. */
 export interface WebHookHandlerState<Payload> {
@@ -79,7 +79,7 @@ export type WebHookPreHandler<Payload> = (
 export type WebHookPostHandler<Payload> = (state: WebHookHandlerState<Payload>) => unknown
 
 /** Both halves of one call, given to `onCall` handlers; narrowing `method` narrows `pre` and `post` together. */
-export type WebHookCallState<Api extends WebHookMethodMap = AnyWebHookMethods> = {
+export type WebHookCallState<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> = {
   [M in Methods<Api>]: {
     /** The id shared by both payloads. */
     callId: string
@@ -93,12 +93,12 @@ export type WebHookCallState<Api extends WebHookMethodMap = AnyWebHookMethods> =
 }[Methods<Api>]
 
 /** One half of a call whose other half did not arrive within `orphanTtl`; given to `onOrphan`. */
-export type WebHookOrphanState<Api extends WebHookMethodMap = AnyWebHookMethods> =
+export type WebHookOrphanState<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> =
   | { callId: string; pre: WebHookPrePayload<Api>; post?: undefined }
   | { callId: string; pre?: undefined; post: WebHookPostPayload<Api> }
 
 /** Why a request was refused or failed; given to `onError`. */
-export interface WebHookReceiverErrorState<Api extends WebHookMethodMap = AnyWebHookMethods> {
+export interface WebHookReceiverErrorState<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> {
   /**
    * A `WebHookRequestError` (405, 413, 415), `WebHookVerificationError` (401, or 400 when the body is empty or not
    * JSON), `WebHookPayloadError` (400), or whatever a handler threw (500).
@@ -125,13 +125,14 @@ export interface WebHookDedupeOptions {
 }
 
 /** Options of `createReceiver`. */
-export interface WebHookReceiverOptions<Api extends WebHookMethodMap = AnyWebHookMethods> {
+export interface WebHookReceiverOptions<Api extends WebHookMethodMap<Api> = AnyWebHookMethods> {
   /**
    * The Standard Webhooks secret(s) (`whsec_…`) the sender signs with; several during a rotation. Without it, requests
    * are NOT verified: anyone who can reach the receiver can send it hooks. Use that only on a trusted network.
+   * Present but `undefined`, empty or `[]` (an unset environment variable) is an error, never "no verification".
    * @example process.env.WEBHOOK_SECRET
    */
-  secret?: string | readonly string[]
+  secret?: string | readonly string[] | undefined
   /**
    * Largest accepted age (or advance) of `webhook-timestamp`, in seconds. Only with `secret`.
    * @default 300

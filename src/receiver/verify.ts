@@ -56,7 +56,7 @@ const TIMESTAMP = /^\d{1,15}$/
  * // fetch-style (Hono, Bun, Deno, workers)
  * const payload = verifyWebHook(await request.text(), request.headers, [newSecret, oldSecret])
  */
-export function verifyWebHook<Api extends WebHookMethodMap = AnyWebHookMethods>(
+export function verifyWebHook<Api extends WebHookMethodMap<Api> = AnyWebHookMethods>(
   rawBody: string | Uint8Array,
   headers: WebHookHeadersInput,
   secret: string | readonly string[],

@@ -59,7 +59,7 @@ export function startListen(args: string[]): Promise<Listener> {
         url: match[1]!,
         child,
         output: () => stdout,
-        async waitForLines(count, timeoutMs = 5000) {
+        async waitForLines(count, timeoutMs = 10_000) {
           const deadline = Date.now() + timeoutMs
           while (lines().length < count) {
             if (Date.now() > deadline) throw new Error(`expected ${count} lines, got:\n${stdout}`)

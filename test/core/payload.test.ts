@@ -127,7 +127,9 @@ describe('payload fields', () => {
     )
     await call('vm.start', undefined)
     const [pre] = await rx.waitFor(1)
-    expect(Object.keys(pre?.json).sort()).toEqual(['callId', 'method', 'timestamp', 'type', 'userName'])
+    expect(Object.keys(pre?.json).sort()).toEqual(['callId', 'method', 'params', 'timestamp', 'type', 'userName'])
+    // no params: {} as XO's dispatcher defaults them
+    expect(pre?.json.params).toEqual({})
   })
 })
 

@@ -141,3 +141,25 @@ describe('size cap', () => {
     expect(facts.params).toMatch(/^\[truncated: params/)
   })
 })
+
+describe('size cap of errors', () => {
+  it('keeps a truncated error an error object with its name and code', async () => {
+    const rx = await receiver()
+    const call = track(
+      withWebHooks(
+        async () => {
+          throw Object.assign(new Error('x'.repeat(5000)), { code: 'E_BIG' })
+        },
+        { hooks: [{ method: 'vm.start', type: 'post', url: rx.url, format: 'json' }], maxPayloadBytes: 1000 }
+      )
+    )
+    await call('vm.start', {}).catch(() => {})
+    const [post] = await rx.waitFor(1)
+    expect(post!.json.error).toEqual({
+      name: 'Error',
+      message: expect.stringMatching(/^\[truncated: error was \d+ bytes, over maxPayloadBytes 1000\]$/),
+      code: 'E_BIG',
+    })
+    expect(post!.json.truncated).toEqual(['error'])
+  })
+})

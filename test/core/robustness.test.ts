@@ -93,7 +93,7 @@ describe('odd dispatcher values', () => {
     expect(await call('vm.start', [1, 'a'])).toEqual([1, 'a'])
     const requests = await rx.waitFor(6)
     const pres = requests.filter(r => r.json.type === 'pre').map(r => r.json.params)
-    expect(pres).toEqual(expect.arrayContaining([undefined, 'text', [1, 'a']]))
+    expect(pres).toEqual(expect.arrayContaining([{}, 'text', [1, 'a']]))
   })
 
   it('a synchronous dispatcher works and its result is awaited', async () => {

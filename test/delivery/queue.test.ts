@@ -30,6 +30,30 @@ describe('bounded queue', () => {
     expect(undelivered.map(delivery => JSON.parse(delivery.body).params.index)).toEqual([3, 4, 5, 6, 7])
   })
 
+  it('drop-oldest may evict a pre: its post is then released, never stuck', async () => {
+    let up = false
+    const server = await receiver(() => (up ? {} : { status: 503 }))
+    const call = wrap({
+      hooks: [{ method: 'a', type: 'pre/post', url: server.url, concurrency: 1 }],
+      retry: { schedule: [30] },
+      breaker: false,
+      queue: { maxSizePerEndpoint: 2, overflow: 'drop-oldest' },
+    })
+    const events = record(call)
+    await call('a', { index: 0 }) // pre 0 fails and waits for its retry; post 0 waits behind it
+    await until(() => events['delivery:failed'].length === 1)
+    await call('a', { index: 1 }) // evicts pre 0, which releases post 0; then evicts post 0
+    up = true
+    await until(() => events['delivery:succeeded'].length === 2)
+    expect(
+      events['delivery:dropped'].map(event => [event.delivery.type, JSON.parse(event.delivery.body).params.index])
+    ).toEqual([
+      ['pre', 0],
+      ['post', 0],
+    ])
+    expect(call.webHooks.stats()).toMatchObject({ queued: 0 })
+  })
+
   it('drop-newest refuses new deliveries once full', async () => {
     const url = await downUrl()
     const call = wrap({
@@ -80,6 +104,19 @@ describe('bounded queue', () => {
     expect(undelivered[0]).toMatchObject({ url: `${server.url}/`, type: 'post', method: 'a' })
     expect(undelivered[0]!.id).toMatch(/^msg_/)
     expect(undelivered[0]!.callId).toBeTypeOf('string')
+  })
+
+  it("a second close() gets the first one's result and does not cut its drain short", async () => {
+    const server = await receiver(() => ({ delay: 100 }))
+    const call = wrap({ hooks: [{ method: 'a', type: 'post', url: server.url }] })
+    const events = record(call)
+    await call('a', {})
+    await server.waitFor(1)
+    const first = call.webHooks.close({ timeout: 5000 })
+    const second = call.webHooks.close({ timeout: 0 })
+    expect((await second).undelivered).toEqual([])
+    expect(await first).toEqual(await second)
+    expect(events['delivery:succeeded']).toHaveLength(1)
   })
 
   it('close() returns at once when everything was delivered', async () => {

@@ -75,6 +75,41 @@ describe('stores', () => {
     await engine.close({ timeout: 100 })
   })
 
+  it('memoryStore follows the store contract: lease with expiry, retryAt, ack, dead letters', () => {
+    const store = memoryStore({ maxDeadLetters: 2 })
+    const delivery = (id: string, notBefore = 0): WebHookStoredDelivery => ({
+      id,
+      endpoint: 'http://h/',
+      url: 'http://h/',
+      type: 'post',
+      method: 'a',
+      callId: id,
+      body: '{}',
+      createdAt: 0,
+      attempts: 0,
+      notBefore,
+    })
+    store.enqueue(delivery('a'), 0)
+    store.enqueue(delivery('b'), 1000)
+    store.enqueue(delivery('c', 500), 0)
+    expect(store.lease({ limit: 10, leaseMs: 100, now: 10 }).map(item => item.id)).toEqual(['a'])
+    // Leased until 110: not offered again before, offered after (its process died).
+    expect(store.lease({ limit: 10, leaseMs: 100, now: 50 })).toEqual([])
+    expect(store.lease({ limit: 10, leaseMs: 100, now: 600 }).map(item => item.id)).toEqual(['a', 'c'])
+    store.retryAt('a', 2000, 1)
+    store.ack('c')
+    expect(store.lease({ limit: 10, leaseMs: 100, now: 2500 }).map(item => [item.id, item.attempts])).toEqual([
+      ['a', 1],
+      ['b', 0],
+    ])
+    for (const id of ['x', 'y', 'z']) {
+      store.deadLetter({ ...delivery(id), failedAt: 1, code: 'ERR', message: 'm' })
+    }
+    expect(store.listDeadLetters().map(letter => letter.id)).toEqual(['y', 'z'])
+    expect(store.takeDeadLetters(['z']).map(item => item.id)).toEqual(['z'])
+    expect(store.listDeadLetters().map(letter => letter.id)).toEqual(['y'])
+  })
+
   it('a durable store is written through: enqueue, retryAt, ack', async () => {
     const server = await receiver((_request, index) => (index === 0 ? { status: 503 } : {}))
     const { store, calls } = journalStore()

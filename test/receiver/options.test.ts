@@ -22,6 +22,8 @@ describe('createReceiver options', () => {
   it.each([
     [{ secret: 'not-a-secret' }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
     [{ secret: '' }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
+    [{ secret: undefined }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
+    [{ secret: [] }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
     [{ secret: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'x'] }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret[1]'],
     [{ maxBodyBytes: 0 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'maxBodyBytes'],
     [{ tolerance: -1 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'tolerance'],
@@ -32,6 +34,13 @@ describe('createReceiver options', () => {
     const error = configError(() => createReceiver(options as any))
     expect([error.code, error.path]).toEqual([code, path])
     expect(error.message).not.toContain('not-a-secret')
+  })
+
+  it('says an unset secret is probably an unset environment variable', () => {
+    const error = configError(() => createReceiver({ secret: process.env.RPC_WEB_HOOKS_SURELY_UNSET }))
+    expect(error.message).toBe(
+      'secret: is undefined (is its environment variable set?); leave the option out to receive unsigned hooks'
+    )
   })
 
   it('rejects bad patterns and handlers', () => {

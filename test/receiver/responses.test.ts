@@ -161,6 +161,29 @@ describe('receiver answers (node adapter)', () => {
     expect((await send(url, pre({ params: {} }))).status).toBe(204)
   })
 
+  it('413 (not a connection reset) for a large streamed body, without keeping it', async () => {
+    const { url, errors } = await start({ maxBodyBytes: 1000 })
+    const chunk = Buffer.alloc(64 * 1024, 'x')
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, res => {
+        res.resume()
+        resolve(res.statusCode!)
+      })
+      req.on('error', reject)
+      let sent = 0
+      const write = () => {
+        while (sent < 64) {
+          sent++
+          if (!req.write(chunk)) return void req.once('drain', write)
+        }
+        req.end()
+      }
+      write()
+    })
+    expect(status).toBe(413)
+    expect(errors).toMatchObject([{ status: 413, error: { code: 'ERR_WEB_HOOK_REQUEST_TOO_LARGE' } }])
+  })
+
   it.each([
     ['text/plain', 415],
     ['application/x-www-form-urlencoded', 415],

@@ -54,9 +54,13 @@ export function uniqueIds(server: TestReceiver): Set<string> {
 }
 
 /** Resolves once `predicate` holds (checked every 10 ms), or rejects after `timeout` ms with `what`. */
-export async function until(predicate: () => boolean, what: string, timeout = 10_000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeout = 10_000
+): Promise<void> {
   const end = Date.now() + timeout
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 10))
   }

@@ -141,15 +141,16 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
       signal = controller.signal
     }
     try {
-      const response = await undiciRequest(request.url, {
+      const options: Parameters<typeof undiciRequest>[1] = {
         dispatcher,
         method: 'POST',
         headers: request.headers,
         body: request.body,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        ...(signal === undefined ? {} : { signal }),
-      })
+      }
+      if (signal !== undefined) options.signal = signal
+      const response = await undiciRequest(request.url, options)
       // Multi-valued headers come as arrays; only `retry-after` is read, and it is single-valued.
       const headers = response.headers as Record<string, string | undefined>
       const length = Number(headers['content-length'] ?? -1)

@@ -76,6 +76,19 @@ const MAX_ATTEMPTS = 10_000
 /** At most one "unreachable" report per this many ms. */
 const REPORT_INTERVAL = 30_000
 
+/** Whether `work` settled within `ms` (the timer keeps the process alive meanwhile). */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>(resolve => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([work.then(() => true), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 function invalid(what: string): WebHookStoreError {
   return new WebHookStoreError('ERR_WEB_HOOK_STORE_OPTIONS', 'bullmq', what)
 }
@@ -144,6 +157,8 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   let context: WebHookStoreContext | undefined
   let worker: Worker<JobData> | undefined
   let lastReport = 0
+  /** Pre marks being written, by key: the call's post waits for them. */
+  const marking = new Map<string, Promise<void>>()
   let closed = false
 
   function report(error: Error): void {
@@ -171,17 +186,17 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         reject(error)
       }, enqueueTimeout)
     })
+    const adding = queue.add(data.type, data, {
+      jobId: data.id,
+      ...extra,
+      backoff: { type: 'web-hook' },
+      removeOnComplete: true,
+      removeOnFail: { count: maxDeadLetters },
+    })
+    // A late failure, after the timeout was reported, is reported again at most every REPORT_INTERVAL.
+    adding.catch(report)
     try {
-      await Promise.race([
-        queue.add(data.type, data, {
-          jobId: data.id,
-          ...extra,
-          backoff: { type: 'web-hook' },
-          removeOnComplete: true,
-          removeOnFail: { count: maxDeadLetters },
-        }),
-        timeout,
-      ])
+      await Promise.race([adding, timeout])
     } finally {
       clearTimeout(timer)
     }
@@ -203,12 +218,26 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
       context = given
     },
     async enqueue(delivery) {
-      const now = Date.now()
-      if (delivery.type === 'pre') {
-        // Marks the call's pre as pending before the job exists, so its post never runs ahead of it.
-        void (await redisOf(queue)).set(preMark(queue, delivery), delivery.id, 'PX', PRE_MARK_TTL).catch(report)
+      const extra = { attempts: MAX_ATTEMPTS, delay: Math.max(0, delivery.notBefore - Date.now()) }
+      const key = preMark(queue, delivery)
+      if (delivery.type === 'post') {
+        // The call's pre to this endpoint is being written by this process: its mark goes first.
+        await marking.get(key)
+        return add(delivery, extra)
       }
-      await add(delivery, { attempts: MAX_ATTEMPTS, delay: Math.max(0, delivery.notBefore - now) })
+      // Marks the call's pre as pending before its job exists, so that its post never runs ahead of it.
+      const mark = redisOf(queue).then(redis => redis.set(key, delivery.id, 'PX', PRE_MARK_TTL))
+      const marked = mark.then(
+        () => {},
+        () => {}
+      )
+      marking.set(key, marked)
+      try {
+        await mark
+      } finally {
+        if (marking.get(key) === marked) marking.delete(key)
+      }
+      await add(delivery, extra)
     },
     lease() {
       // The queue schedules deliveries itself (`run`): nothing to lease.
@@ -255,7 +284,19 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
       if (closed) return
       closed = true
       await worker?.close()
-      await queue.close()
+      // Let a failing first connection settle while its error is still listened to (else it is thrown after close);
+      // a Redis that never answered does not hold close() up.
+      await within(
+        1000,
+        queue.waitUntilReady().catch(() => {})
+      )
+      if (
+        !(await within(
+          2000,
+          queue.close().catch(() => {})
+        ))
+      )
+        void queue.disconnect().catch(() => {})
     },
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * A real `redis-server` (the Debian package) for the BullMQ tests: started on 127.0.0.1 on a free port, without
+ * persistence (`--save '' --appendonly no`), stopped after the tests. When the binary is absent the tests that need it
+ * are skipped with a message saying how to install it.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { createServer } from 'node:net'
+
+export const REDIS_BINARY = process.env.REDIS_SERVER ?? 'redis-server'
+
+/** Whether `redis-server` can be run here. */
+export const hasRedis = spawnSync(REDIS_BINARY, ['--version'], { stdio: 'ignore' }).status === 0
+
+export const NO_REDIS_MESSAGE =
+  `${REDIS_BINARY} not found: the BullMQ store tests are skipped. Install it (Debian: apt-get install redis-server) ` +
+  'or set REDIS_SERVER to its path.'
+
+export interface TestRedis {
+  host: '127.0.0.1'
+  port: number
+  url: string
+  stop(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort()
+  const proc: ChildProcess = spawn(
+    REDIS_BINARY,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] }
+  )
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${output}`)), 10_000)
+    const onData = (chunk: Buffer) => {
+      output += String(chunk)
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    proc.stdout!.on('data', onData)
+    proc.stderr!.on('data', onData)
+    proc.once('exit', code => {
+      clearTimeout(timer)
+      reject(new Error(`redis-server exited (${code}):\n${output}`))
+    })
+  })
+  return {
+    host: '127.0.0.1',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop() {
+      if (proc.exitCode !== null) return Promise.resolve()
+      return new Promise(resolve => {
+        proc.once('exit', () => resolve())
+        proc.kill('SIGTERM')
+      })
+    },
+  }
+}
