@@ -70,6 +70,8 @@ export type {
   WebHookDeadLetter,
   WebHookLease,
   WebHookStoreContext,
+  WebHookStoreWorker,
+  WebHookStoreAttemptResult,
 } from './delivery/types.js'
 export { undiciTransport } from './delivery/transports/undici.js'
 export type {
@@ -82,4 +84,6 @@ export type { WebHookKyTransportOptions } from './delivery/transports/ky.js'
 export { memoryStore } from './delivery/memory-store.js'
 export type { WebHookMemoryStore, WebHookMemoryStoreOptions } from './delivery/memory-store.js'
 export { WebHookDeliveryError } from './errors/delivery-error.js'
+export { WebHookStoreError } from './errors/store-error.js'
+export type { WebHookStoreErrorCode } from './errors/store-error.js'
 export type { WebHookDeliveryErrorCode, WebHookDeliveryErrorOptions } from './errors/delivery-error.js'

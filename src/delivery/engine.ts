@@ -193,6 +193,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       report.succeeded(job, attempt.duration)
       finish(job, true)
     } else if (attempt.status === 410) {
+      report.failed(job, 0, undefined)
       giveUp(job, attempt.error)
       markGone(endpoint)
     } else {

@@ -75,6 +75,17 @@ describe('stores', () => {
     await engine.close({ timeout: 100 })
   })
 
+  it('.webHooks.replay() sends dead letters again with their delivery id', async () => {
+    const server = await receiver((_request, index) => (index === 0 ? { status: 422 } : {}))
+    const store = memoryStore()
+    const call = wrap({ hooks: [{ method: 'a', type: 'post', url: server.url }], store })
+    await call('a', {})
+    await until(() => store.listDeadLetters().length === 1)
+    expect(await call.webHooks.replay()).toBe(1)
+    await server.waitFor(2)
+    expect(server.requests[1]!.headers['webhook-id']).toBe(server.requests[0]!.headers['webhook-id'])
+  })
+
   it('memoryStore follows the store contract: lease with expiry, retryAt, ack, dead letters', () => {
     const store = memoryStore({ maxDeadLetters: 2 })
     const delivery = (id: string, notBefore = 0): WebHookStoredDelivery => ({

@@ -97,6 +97,20 @@ describe.skipIf(!hasRedis)(
       expect(server.requests[3]!.headers['webhook-id']).toBe(letters[1]!.id)
       await until(async () => (await shared.listDeadLetters()).length === 0, 'no dead letter left')
     })
+
+    it('a waited hook that fails is dead-lettered in the queue too', async () => {
+      const server = await receiver(() => ({ status: 422 }))
+      const shared = store()
+      const call = wrap({
+        hooks: [{ method: 'a', type: 'pre', url: server.url, waitForResponse: true }],
+        store: shared,
+      })
+      await call('a', {})
+      await until(async () => (await shared.listDeadLetters()).length === 1, 'the dead letter of the waited hook')
+      const [letter] = await shared.listDeadLetters()
+      expect(letter).toMatchObject({ type: 'pre', code: 'ERR_WEB_HOOK_DELIVERY_STATUS', status: 422 })
+      expect(letter!.id).toBe(server.requests[0]!.headers['webhook-id'])
+    })
   }
 )
 

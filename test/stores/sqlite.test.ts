@@ -73,6 +73,29 @@ describe('sqliteStore', () => {
     expect(new Set(numbers)).toEqual(new Set(Array.from({ length: count }, (_, i) => i)))
   })
 
+  it('crash with requests in flight: they are sent again after the restart, same webhook-id, none lost', async () => {
+    const server = await receiver(() => ({ delay: 300 }))
+    const filename = join(tempDir(), 'outbox.db')
+    const count = 20
+    const first = child('sqlite-child', [filename, `${server.url}/hooks`, String(count)])
+    await first.line(`enqueued ${count}`)
+    await server.waitFor(8)
+    first.process.kill('SIGKILL')
+    await exited(first.process)
+    const before = server.requests.length
+    server.respond(() => ({}))
+    child('sqlite-child', [filename, `${server.url}/hooks`, '0'])
+    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 15_000)
+    const store = sqliteStore({ filename })
+    onCleanup(() => store.close())
+    await until(() => store.counts().pending === 0, 'the acks')
+    // The requests in flight at the kill were never acknowledged to the dead process: sent again, same id.
+    const again = server.requests.slice(before).map(request => request.headers['webhook-id'])
+    const earlier = server.requests.slice(0, before).map(request => request.headers['webhook-id'])
+    expect(again.filter(id => earlier.includes(id)).length).toBeGreaterThan(0)
+    expect(server.requests.length).toBeGreaterThan(count)
+  })
+
   it('dead letters are listed and replayed (API), and replayed offline for the next engine', async () => {
     const server = await receiver(() => ({ status: 400 }))
     const filename = join(tempDir(), 'outbox.db')

@@ -283,7 +283,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
     async close() {
       if (closed) return
       closed = true
-      await worker?.close()
+      if (worker !== undefined && !(await within(5000, worker.close()))) void worker.close(true).catch(() => {})
       // Let a failing first connection settle while its error is still listened to (else it is thrown after close);
       // a Redis that never answered does not hold close() up.
       await within(
