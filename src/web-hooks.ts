@@ -171,9 +171,9 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     },
     configure(next) {
       const nextResolved = normalizeConfig(next)
+      engine.configure(nextResolved)
       resolved = nextResolved
       table = new HookTable(nextResolved.hooks)
-      engine.configure(nextResolved.hooks)
       subscribe(next.on)
     },
     async test() {

@@ -2,6 +2,8 @@
  * `normalizeConfig`: validates a public configuration once and resolves every default, so that nothing downstream
  * checks an option again. Errors are `WebHookConfigError`s with a stable code and the path of the bad field.
  */
+import { breakerSettings, queueSettings } from '../delivery/options.js'
+import { createSafeUrlPolicy } from '../security/safe-url.js'
 import type { WebHookErrorEvent, WebHookLogger, WebHooksConfig } from './types.js'
 import {
   fail,
@@ -154,5 +156,9 @@ export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
     source: config,
     transport: config.transport,
     store: config.store,
+    // Validated here with the rest, so that `configure()` refuses a bad value before anything changes.
+    queue: queueSettings(isUnset(source.queue) ? undefined : config.queue),
+    breaker: breakerSettings(isUnset(source.breaker) ? undefined : config.breaker),
+    safeUrls: createSafeUrlPolicy(isUnset(source.safeUrls) ? undefined : config.safeUrls),
   }
 }

@@ -3,7 +3,10 @@
  * builder and the delivery engine. Nothing here is public API.
  */
 import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.js'
+import type { BreakerOptions } from '../delivery/breaker.js'
+import type { QueueSettings } from '../delivery/options.js'
 import type { WebHookTransport, WebHookStore } from '../delivery/types.js'
+import type { SafeUrlPolicy } from '../security/safe-url.js'
 
 export interface ResolvedRetry {
   /** Delays in ms before each retry, or undefined when exponential. */
@@ -66,4 +69,10 @@ export interface ResolvedConfig {
   source: WebHooksConfig
   transport: WebHookTransport | undefined
   store: WebHookStore | undefined
+  /** Queue bounds and ordering, defaults filled in. */
+  queue: QueueSettings
+  /** Breaker settings, or `false` when off. */
+  breaker: BreakerOptions | false
+  /** The safe-URL policy, or `undefined` when `safeUrls` is off. */
+  safeUrls: SafeUrlPolicy | undefined
 }

@@ -16,7 +16,8 @@ export class Breaker {
   /** When a probe may be sent (open state), ms since the epoch. */
   probeAt = 0
 
-  constructor(readonly options: BreakerOptions | false) {}
+  /** Replaced when the configuration changes; the state is kept. */
+  constructor(public options: BreakerOptions | false) {}
 
   /** Whether a request may start now. In half-open state only one probe is let through at a time. */
   allows(inFlight: number): boolean {

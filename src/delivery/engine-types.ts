@@ -2,7 +2,7 @@
  * The contract between the wrapper (which builds payloads) and the delivery engine (which sends them).
  * Internal: not exported from the package.
  */
-import type { ResolvedHook } from '../config/normalized.js'
+import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
 
 /** One payload for one hook: what the engine queues, signs, sends and retries. */
@@ -27,8 +27,12 @@ export interface DeliveryEngine {
    * caller is never delayed past it. Never rejects: failures are in the outcome.
    */
   deliver(delivery: OutgoingDelivery, deadline: number): Promise<WebHookDeliveryOutcome>
-  /** The hooks changed (configure): refresh per-endpoint options, re-enable endpoints stopped by 410. */
-  configure(hooks: readonly ResolvedHook[]): void
+  /**
+   * The configuration changed (configure): refresh per-endpoint options, queue bounds, breaker settings and the
+   * safe-URL policy, re-enable endpoints stopped by 410. Throws `WebHookConfigError`, changing nothing, for what cannot
+   * change on a running engine (ordering, transport, store).
+   */
+  configure(config: ResolvedConfig): void
   /** Stop intake, drain until the timeout, return what was not delivered. */
   close(options?: { timeout?: number }): Promise<WebHookCloseResult>
   stats(): WebHookStats

@@ -5,7 +5,8 @@
  */
 import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
-import { createSafeUrlPolicy } from '../security/safe-url.js'
+import type { WebHooksConfig } from '../config/types.js'
+import { WebHookConfigError } from '../errors/config-error.js'
 import { type Attempt, runAttempt } from './attempt.js'
 import type { DeliveryEngine, OutgoingDelivery } from './engine-types.js'
 import { Endpoint, type Job } from './endpoint.js'
@@ -14,19 +15,18 @@ import { DeliveryEvents } from './events.js'
 import { createJournal } from './journal.js'
 import { createStoreWorker } from './store-worker.js'
 import { createReporter } from './report.js'
-import { breakerSettings, DEFAULT_CLOSE_TIMEOUT, queueSettings } from './options.js'
+import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
 import { nextDelay, retriesOf } from './retry.js'
 import { undiciTransport } from './transports/undici.js'
 import type { WebHookStoredDelivery } from './store-types.js'
 import type { WebHookCloseResult, WebHookDeliveryInfo, WebHookDropReason, WebHookStats } from './types.js'
 
 export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
-  const { source } = config
-  const queue = queueSettings(source.queue)
-  const breaker = breakerSettings(source.breaker)
-  const safeUrls = createSafeUrlPolicy(source.safeUrls)
+  // Engine-level options, resolved and validated by normalizeConfig; `configure` may replace them (see below).
+  let { queue, breaker, safeUrls, source } = config
   const ownTransport = config.transport === undefined
-  const transport = config.transport ?? undiciTransport(safeUrls === undefined ? {} : { lookup: safeUrls.lookup })
+  const defaultTransport = () => undiciTransport(safeUrls === undefined ? {} : { lookup: safeUrls.lookup })
+  let transport = config.transport ?? defaultTransport()
   const events = new DeliveryEvents((error, event) =>
     config.logger?.warn('web hook event listener threw', { event, error })
   )
@@ -46,8 +46,12 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   const worker = createStoreWorker({
     hookOf: key => hooksByEndpoint.get(key),
     endpointOf,
-    transport,
-    safeUrls,
+    get transport() {
+      return transport
+    },
+    get safeUrls() {
+      return safeUrls
+    },
     ownTransport,
     report,
     pause,
@@ -391,9 +395,26 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       })
     },
 
-    configure(hooks) {
-      indexHooks(hooks)
+    configure(next) {
+      // Everything that can be refused is checked before anything changes.
+      if (next.queue.fifo !== queue.fifo) throw fixedOption('queue.ordering')
+      if (next.transport !== undefined && next.transport !== config.transport) throw fixedOption('transport')
+      if (next.store !== undefined && next.store !== config.store) throw fixedOption('store')
+      queue = next.queue
+      breaker = next.breaker
+      if (!sameSafeUrls(source.safeUrls, next.source.safeUrls)) {
+        safeUrls = next.safeUrls
+        if (ownTransport) {
+          // Pooled keep-alive sockets would skip the new lookup: a fresh pool; the old one finishes what it has.
+          const previous = transport
+          transport = defaultTransport()
+          previous.close?.().catch(() => {})
+        }
+      }
+      source = next.source
+      indexHooks(next.hooks)
       for (const endpoint of endpoints.values()) {
+        endpoint.breaker.options = breaker
         const hook = hooksByEndpoint.get(endpoint.key)
         if (hook !== undefined && !queue.fifo) endpoint.concurrency = hook.concurrency
         if (hook !== undefined) endpoint.url = hook.safeUrl
@@ -464,4 +485,21 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     undelivered.sort((a, b) => a.createdAt - b.createdAt)
     return { undelivered }
   }
+}
+
+function fixedOption(path: string): WebHookConfigError {
+  return new WebHookConfigError(
+    'ERR_WEB_HOOK_CONFIG_VALUE',
+    path,
+    'cannot be changed by configure(); close() this wrapper and create a new one with the new value'
+  )
+}
+
+/** Whether two `safeUrls` options mean the same policy (same allow-list, same lookup function). */
+function sameSafeUrls(a: WebHooksConfig['safeUrls'], b: WebHooksConfig['safeUrls']): boolean {
+  if (a === b) return true
+  if (!a || !b) return !a && !b
+  const left = a === true ? {} : a
+  const right = b === true ? {} : b
+  return left.lookup === right.lookup && JSON.stringify(left.allow ?? []) === JSON.stringify(right.allow ?? [])
 }

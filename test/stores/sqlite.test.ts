@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { sqliteStore, WebHookStoreError } from '../../src/stores/sqlite/index.js'
 import { child, exited, freePort, onCleanup, receiver, tempDir, uniqueIds, until, wrap } from './helpers.js'
@@ -94,6 +96,28 @@ describe('sqliteStore', () => {
     const earlier = server.requests.slice(0, before).map(request => request.headers['webhook-id'])
     expect(again.filter(id => earlier.includes(id)).length).toBeGreaterThan(0)
     expect(server.requests.length).toBeGreaterThan(count)
+  })
+
+  it('lease: leases of live processes are kept, those of dead ones (or an earlier run with this pid) are taken', () => {
+    const filename = join(tempDir(), 'outbox.db')
+    const store = sqliteStore({ filename })
+    onCleanup(() => store.close())
+    const now = Date.now()
+    const base = { endpoint: 'http://127.0.0.1:9/', url: 'http://127.0.0.1:9/', type: 'post' as const, method: 'a' }
+    const item = (id: string) => ({ ...base, id, callId: id, body: '{}', createdAt: now, attempts: 1, notBefore: 0 })
+    for (const id of ['live', 'dead', 'earlier', 'expired', 'free']) store.enqueue(item(id), now + 60_000)
+    const db = new Database(filename)
+    const own = (id: string, owner: string | null, leaseUntil: number | null) =>
+      db.prepare('UPDATE web_hook_pending SET owner = ?, leaseUntil = ? WHERE id = ?').run(owner, leaseUntil, id)
+    own('live', `${hostname()} ${process.ppid} 0 x`, now + 60_000)
+    own('dead', `${hostname()} 2147483646 0 x`, now + 60_000)
+    own('earlier', `${hostname()} ${process.pid} 12345 x`, now + 60_000)
+    own('expired', `other-host 1 0 x`, now - 1)
+    own('free', null, null)
+    db.close()
+    const leased = store.lease({ limit: 10, leaseMs: 1000, now }).map(delivery => delivery.id)
+    expect(leased.sort()).toEqual(['dead', 'earlier', 'expired', 'free'])
+    expect(store.lease({ limit: 10, leaseMs: 1000, now })).toEqual([])
   })
 
   it('dead letters are listed and replayed (API), and replayed offline for the next engine', async () => {

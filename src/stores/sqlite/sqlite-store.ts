@@ -45,6 +45,11 @@ export interface WebHookSqliteStore extends WebHookStore {
   readonly durable: true
   /** The database file. */
   readonly filename: string
+  enqueue(delivery: WebHookStoredDelivery, leaseUntil: number): void
+  lease(options: WebHookLease): WebHookStoredDelivery[]
+  ack(id: string): void
+  retryAt(id: string, at: number, attempts: number): void
+  deadLetter(letter: WebHookDeadLetter): void
   listDeadLetters(options?: { limit?: number }): WebHookDeadLetter[]
   takeDeadLetters(ids?: readonly string[]): WebHookStoredDelivery[]
   /**
