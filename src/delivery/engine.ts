@@ -5,8 +5,6 @@
  */
 import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
-import type { WebHooksConfig } from '../config/types.js'
-import { WebHookConfigError } from '../errors/config-error.js'
 import { type Attempt, runAttempt } from './attempt.js'
 import type { DeliveryEngine, OutgoingDelivery } from './engine-types.js'
 import { Endpoint, type Job } from './endpoint.js'
@@ -15,7 +13,7 @@ import { DeliveryEvents } from './events.js'
 import { createJournal } from './journal.js'
 import { createStoreWorker } from './store-worker.js'
 import { createReporter } from './report.js'
-import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
+import { DEFAULT_CLOSE_TIMEOUT, fixedOption, sameSafeUrls } from './options.js'
 import { nextDelay, retriesOf } from './retry.js'
 import { undiciTransport } from './transports/undici.js'
 import type { WebHookStoredDelivery } from './store-types.js'
@@ -485,21 +483,4 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     undelivered.sort((a, b) => a.createdAt - b.createdAt)
     return { undelivered }
   }
-}
-
-function fixedOption(path: string): WebHookConfigError {
-  return new WebHookConfigError(
-    'ERR_WEB_HOOK_CONFIG_VALUE',
-    path,
-    'cannot be changed by configure(); close() this wrapper and create a new one with the new value'
-  )
-}
-
-/** Whether two `safeUrls` options mean the same policy (same allow-list, same lookup function). */
-function sameSafeUrls(a: WebHooksConfig['safeUrls'], b: WebHooksConfig['safeUrls']): boolean {
-  if (a === b) return true
-  if (!a || !b) return !a && !b
-  const left = a === true ? {} : a
-  const right = b === true ? {} : b
-  return left.lookup === right.lookup && JSON.stringify(left.allow ?? []) === JSON.stringify(right.allow ?? [])
 }

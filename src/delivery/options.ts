@@ -2,7 +2,7 @@
  * Defaults of the engine-level options (queue, breaker) read from the source configuration; CORE's normalisation
  * validates them, this only fills in what is absent.
  */
-import type { WebHookBreakerOptions, WebHookQueueOptions } from '../config/types.js'
+import type { WebHookBreakerOptions, WebHookQueueOptions, WebHooksConfig } from '../config/types.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import type { BreakerOptions } from './breaker.js'
 
@@ -71,4 +71,22 @@ export function breakerSettings(breaker: false | WebHookBreakerOptions | undefin
     threshold: breaker?.threshold ?? DEFAULT_BREAKER.threshold,
     cooldown: breaker?.cooldown ?? DEFAULT_BREAKER.cooldown,
   }
+}
+
+/** The error for an option that `configure()` cannot change on a running engine. */
+export function fixedOption(path: string): WebHookConfigError {
+  return new WebHookConfigError(
+    'ERR_WEB_HOOK_CONFIG_VALUE',
+    path,
+    'cannot be changed by configure(); close() this wrapper and create a new one with the new value'
+  )
+}
+
+/** Whether two `safeUrls` options mean the same policy (same allow-list, same lookup function). */
+export function sameSafeUrls(a: WebHooksConfig['safeUrls'], b: WebHooksConfig['safeUrls']): boolean {
+  if (a === b) return true
+  if (!a || !b) return !a && !b
+  const left = a === true ? {} : a
+  const right = b === true ? {} : b
+  return left.lookup === right.lookup && JSON.stringify(left.allow ?? []) === JSON.stringify(right.allow ?? [])
 }
