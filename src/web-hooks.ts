@@ -3,7 +3,6 @@
  * capped) and hands them to the delivery engine. `withWebHooks` is built on it; so are the XO plugin and other
  * adapters, which already have XO-style event data and call `pre(data)` and `post(data)` themselves.
  */
-import { nanoid } from 'nanoid'
 import { HookTable } from './config/hook-table.js'
 import { normalizeConfig } from './config/normalize.js'
 import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
@@ -17,9 +16,11 @@ import type {
   WebHookStats,
 } from './delivery/types.js'
 import { WebHookTestError } from './errors/test-error.js'
-import { buildPostPayload, buildPrePayload, type PayloadObject } from './payload/build.js'
+import { EventBodies } from './payload/bodies.js'
+import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { encodePayload } from './payload/encode.js'
+import { deliveryId } from './payload/ids.js'
 import { decideVeto } from './veto/decide.js'
 import type { WebHookVetoError } from './errors/veto-error.js'
 
@@ -113,14 +114,8 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   }
   subscribe(config.on)
 
-  /** Encodes a payload at most once per format for all the hooks of an event. */
-  function bodies(payload: PayloadObject): (format: ResolvedHook['format']) => string {
-    const cache: Partial<Record<ResolvedHook['format'], string>> = {}
-    return format => (cache[format] ??= encodePayload(payload, format, resolved.maxPayloadBytes))
-  }
-
   function delivery(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, body: string): OutgoingDelivery {
-    return { id: `msg_${nanoid()}`, hook, type, callId: data.callId, method: data.method, body, createdAt: Date.now() }
+    return { id: deliveryId(), hook, type, callId: data.callId, method: data.method, body, createdAt: Date.now() }
   }
 
   /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
@@ -133,19 +128,20 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   }
 
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
-    const body = bodies(buildPrePayload(data, resolved))
-    const waits: Promise<WebHookVetoError | undefined>[] = []
+    const bodies = new EventBodies(buildRawPrePayload(data), resolved)
+    let waits: Promise<WebHookVetoError | undefined>[] | undefined
     for (const hook of hooks) {
-      const outgoing = delivery(hook, 'pre', data, body(hook.format))
+      const outgoing = delivery(hook, 'pre', data, bodies.body(hook.format))
       if (!hook.veto && !hook.waitForResponse) {
         engine.enqueue(outgoing)
         continue
       }
       // Waiting hooks are bounded by their timeout: the call is never delayed past it (retries included).
       const outcome = deliver(outgoing, Date.now() + hook.timeout)
+      waits ??= []
       waits.push(outcome.then(result => (hook.veto ? decideVeto(hook, data.method, result) : undefined)))
     }
-    if (waits.length === 0) return undefined
+    if (waits === undefined) return undefined
     return Promise.all(waits).then(denials => {
       const denial = denials.find(error => error !== undefined)
       if (denial !== undefined) throw denial
@@ -166,8 +162,8 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       if (closed) return
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
-      const body = bodies(buildPostPayload(data, resolved))
-      for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, body(hook.format)))
+      const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved)
+      for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
     },
     configure(next) {
       const nextResolved = normalizeConfig(next)

@@ -1,6 +1,7 @@
 /**
- * Builds a payload object (Xen Orchestra's JSON payload) from call data, once per event: redacted, JSON-safe, with
- * absent fields absent. The same object is then encoded for every hook of the event.
+ * Builds a payload object (Xen Orchestra's JSON payload) from call data, once per event. First raw (params, result and
+ * error as the call gave them, keys in XO's order), which the common JSON case encodes at once (fast-json.ts); then,
+ * only when needed, safe: redacted and JSON-safe, absent fields absent, encoded for every other case.
  */
 import type { ResolvedConfig } from '../config/normalized.js'
 import type { WebHookCallData, WebHookPostCallData } from './call-data.js'
@@ -21,18 +22,6 @@ function asString(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : typeof value === 'string' ? value : String(value)
 }
 
-function base(type: 'pre' | 'post', data: WebHookCallData, options: Options): PayloadObject {
-  const payload: PayloadObject = { type, callId: data.callId }
-  setIfDefined(payload, 'userId', asString(data.userId))
-  setIfDefined(payload, 'userName', asString(data.userName))
-  setIfDefined(payload, 'userIp', asString(data.userIp))
-  payload.method = data.method
-  // XO's dispatcher defaults params to `{}`; receivers (and the payload types) expect the field.
-  payload.params = data.params === undefined ? {} : toJsonSafe(data.params, options.redact)
-  payload.timestamp = data.timestamp
-  return payload
-}
-
 /**
  * Whether post data reports a failure: a defined `error`, or an `error` key without a `result` key (a thrown
  * `undefined`). XO's `xo:postCall` data has either `result` or `error`.
@@ -41,19 +30,76 @@ export function isFailure(data: WebHookPostCallData): boolean {
   return data.error !== undefined || ('error' in data && !('result' in data))
 }
 
+/**
+ * The raw pre payload: literal, in XO's key order. User fields may be `undefined` (JSON leaves them out; the safe
+ * payload drops them). XO's dispatcher defaults params to `{}`; receivers (and the payload types) expect the field.
+ */
+export function buildRawPrePayload(data: WebHookCallData): PayloadObject {
+  return {
+    type: 'pre',
+    callId: data.callId,
+    userId: asString(data.userId),
+    userName: asString(data.userName),
+    userIp: asString(data.userIp),
+    method: data.method,
+    params: data.params === undefined ? {} : data.params,
+    timestamp: data.timestamp,
+  }
+}
+
+/** The raw post payload: literal, in XO's key order; `result` (`undefined` sent as `true`) or a serialised `error`. */
+export function buildRawPostPayload(data: WebHookPostCallData, includeErrorStack: boolean): PayloadObject {
+  return isFailure(data)
+    ? {
+        type: 'post',
+        callId: data.callId,
+        userId: asString(data.userId),
+        userName: asString(data.userName),
+        userIp: asString(data.userIp),
+        method: data.method,
+        params: data.params === undefined ? {} : data.params,
+        timestamp: data.timestamp,
+        duration: data.duration,
+        error: serializeError(data.error, includeErrorStack),
+      }
+    : {
+        type: 'post',
+        callId: data.callId,
+        userId: asString(data.userId),
+        userName: asString(data.userName),
+        userIp: asString(data.userIp),
+        method: data.method,
+        params: data.params === undefined ? {} : data.params,
+        timestamp: data.timestamp,
+        duration: data.duration,
+        result: data.result === undefined ? true : data.result,
+      }
+}
+
+/**
+ * The safe payload of a raw one: `params` redacted and made JSON-safe (`result` and `error` redacted only when
+ * `redact.result` / `redact.error` say so), absent user fields absent.
+ */
+export function toSafePayload(raw: PayloadObject, options: Options): PayloadObject {
+  const { redact } = options
+  const payload: PayloadObject = { type: raw.type, callId: raw.callId }
+  setIfDefined(payload, 'userId', raw.userId)
+  setIfDefined(payload, 'userName', raw.userName)
+  setIfDefined(payload, 'userIp', raw.userIp)
+  payload.method = raw.method
+  payload.params = toJsonSafe(raw.params, redact)
+  payload.timestamp = raw.timestamp
+  if (raw.type !== 'post') return payload
+  payload.duration = raw.duration
+  if ('error' in raw) payload.error = toJsonSafe(raw.error, redact?.error ? redact : undefined)
+  else payload.result = toJsonSafe(raw.result, redact?.result ? redact : undefined)
+  return payload
+}
+
 export function buildPrePayload(data: WebHookCallData, options: Options): PayloadObject {
-  return base('pre', data, options)
+  return toSafePayload(buildRawPrePayload(data), options)
 }
 
 export function buildPostPayload(data: WebHookPostCallData, options: Options): PayloadObject {
-  const payload = base('post', data, options)
-  payload.duration = data.duration
-  if (isFailure(data)) {
-    const redact = options.redact?.error ? options.redact : undefined
-    payload.error = toJsonSafe(serializeError(data.error, options.includeErrorStack), redact)
-  } else {
-    const redact = options.redact?.result ? options.redact : undefined
-    payload.result = data.result === undefined ? true : toJsonSafe(data.result, redact)
-  }
-  return payload
+  return toSafePayload(buildRawPostPayload(data, options.includeErrorStack), options)
 }

@@ -9,7 +9,8 @@
 import type { ResolvedRedact } from '../config/normalized.js'
 import { isRedactedKey } from './redact.js'
 
-const MAX_DEPTH = 100
+/** Objects nested this deep are sent as `"[Too deep]"`. */
+export const MAX_DEPTH = 100
 
 function describe(error: unknown): string {
   try {

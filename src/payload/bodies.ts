@@ -1,0 +1,43 @@
+/**
+ * The bodies of one event, encoded at most once per format for all the hooks of the event: the JSON body the fast way
+ * when it can be (fast-json.ts), else from the safe payload, built only then.
+ */
+import type { ResolvedConfig } from '../config/normalized.js'
+import type { PayloadObject } from './build.js'
+import { toSafePayload } from './build.js'
+import { encodePayload } from './encode.js'
+import { fastJsonBody } from './fast-json.js'
+
+type Options = Pick<ResolvedConfig, 'redact' | 'includeErrorStack' | 'maxPayloadBytes'>
+
+export class EventBodies {
+  readonly #raw: PayloadObject
+  readonly #options: Options
+  #safe: PayloadObject | undefined
+  #json: string | undefined
+  #office365: string | undefined
+
+  /** `raw`: from `buildRawPrePayload` or `buildRawPostPayload`. */
+  constructor(raw: PayloadObject, options: Options) {
+    this.#raw = raw
+    this.#options = options
+  }
+
+  /** The body in `format`, capped at `maxPayloadBytes`. */
+  body(format: 'json' | 'office365'): string {
+    const { maxPayloadBytes } = this.#options
+    if (format === 'json') {
+      this.#json ??=
+        fastJsonBody(this.#raw, this.#options.redact, maxPayloadBytes) ??
+        encodePayload(this.#safePayload(), 'json', maxPayloadBytes)
+      return this.#json
+    }
+    this.#office365 ??= encodePayload(this.#safePayload(), 'office365', maxPayloadBytes)
+    return this.#office365
+  }
+
+  #safePayload(): PayloadObject {
+    this.#safe ??= toSafePayload(this.#raw, this.#options)
+    return this.#safe
+  }
+}
