@@ -21,17 +21,9 @@ import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './p
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { encodePayload } from './payload/encode.js'
 import { deliveryId } from './payload/ids.js'
+import { xoTestSample } from './payload/xo-test-sample.js'
 import { decideVeto } from './veto/decide.js'
 import type { WebHookVetoError } from './errors/veto-error.js'
-
-/** XO's test sample (xo-server-web-hooks `test()`). */
-const SAMPLE = {
-  callId: '0',
-  userId: 'b4tm4n',
-  userName: 'bruce.wayne@waynecorp.com',
-  params: { id: '67aac198-0174-11ea-8d71-362b9e155667' },
-  timestamp: 0,
-} as const
 
 /** The core: a hook table bound to a delivery engine. */
 export interface WebHooks {
@@ -177,7 +169,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       for (const hook of table.hooks) {
         for (const type of ['pre', 'post'] as const) {
           if (!hook[type]) continue
-          const data = { ...SAMPLE, method: hook.method }
+          const data = xoTestSample(hook.method)
           const payload: PayloadObject = { type, ...data }
           const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, resolved.maxPayloadBytes))
           tests.push(

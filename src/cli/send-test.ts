@@ -2,8 +2,9 @@
  * `rpc-web-hooks test <url>`: sends Xen Orchestra's sample pre and post payloads to a URL, as the XO plugin's Test
  * button does, and reports each answer's status and latency.
  */
-import { randomBytes } from 'node:crypto'
+import { deliveryId } from '../payload/ids.js'
 import { toOffice365Card } from '../payload/office365.js'
+import { xoTestSample } from '../payload/xo-test-sample.js'
 import { decodeSecret } from '../security/secret.js'
 import { signWebHook } from '../security/sign.js'
 import { integer, parse } from './args.js'
@@ -74,17 +75,9 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
 
   let failed = false
   for (const which of type === 'pre/post' ? (['pre', 'post'] as const) : [type]) {
-    const payload = {
-      type: which,
-      callId: '0',
-      userId: 'b4tm4n',
-      userName: 'bruce.wayne@waynecorp.com',
-      method,
-      params: { id: '67aac198-0174-11ea-8d71-362b9e155667' },
-      timestamp: 0,
-    }
+    const payload = { type: which, ...xoTestSample(method) }
     const body = JSON.stringify(format === 'json' ? payload : toOffice365Card(payload))
-    const id = `msg_${randomBytes(16).toString('base64url')}`
+    const id = deliveryId()
     const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': id }
     if (key !== undefined) {
       const timestamp = Math.floor(Date.now() / 1000)
