@@ -23,10 +23,11 @@ import { encodePayload } from './payload/encode.js'
 import { deliveryId } from './payload/ids.js'
 import { xoTestSample } from './payload/xo-test-sample.js'
 import { decideVeto } from './veto/decide.js'
+import type { WebHooksController } from './web-hooks-controller.js'
 import type { WebHookVetoError } from './errors/veto-error.js'
 
 /** The core: a hook table bound to a delivery engine. */
-export interface WebHooks {
+export interface WebHooks extends WebHooksController {
   /** Whether any hook fires for `method` (one Map lookup for an unmatched method). */
   matches(method: string): boolean
   /**
@@ -37,26 +38,6 @@ export interface WebHooks {
   pre(data: WebHookCallData): Promise<void> | undefined
   /** Queues the post hooks of a completed call; never waits, never throws. */
   post(data: WebHookPostCallData): void
-  /** Replaces the hooks (validated first: when invalid it throws a `WebHookConfigError` and nothing changes). */
-  configure(config: WebHooksConfig): void
-  /**
-   * XO's test: sends the sample payload (`callId: "0"`, `userId: "b4tm4n"`, …) to every configured hook, pre and
-   * post, in its format, all at once. Rejects with a `WebHookTestError` on the first failure.
-   */
-  test(): Promise<void>
-  /** Stops sending new hooks and waits (up to `timeout` ms) for the deliveries in flight. */
-  close(options?: { timeout?: number }): Promise<WebHookCloseResult>
-  /** Delivery counters per endpoint. */
-  stats(): WebHookStats
-  /**
-   * Queues dead letters again (all, or those with these ids), attempts reset; resolves with how many were queued.
-   */
-  replay(ids?: readonly string[]): Promise<number>
-  /** Listens to a delivery event; returns a function that removes the listener. */
-  on<E extends keyof WebHookDeliveryEventMap>(
-    event: E,
-    listener: (event: WebHookDeliveryEventMap[E]) => void
-  ): () => void
 }
 
 /** Failures of user callbacks must not escape into the call or the engine. */

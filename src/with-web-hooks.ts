@@ -3,38 +3,13 @@
  * web hooks before (`pre`) and after (`post`) they run. Hooks never change a call's result or error.
  */
 import type { WebHookUser, WebHooksConfig } from './config/types.js'
-import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookStats } from './delivery/types.js'
 import { WebHookUserError } from './errors/user-error.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { randomId } from './payload/ids.js'
 import { createWebHooks } from './web-hooks.js'
+import type { WebHooksController } from './web-hooks-controller.js'
 
-/** The controller at `.webHooks` of a wrapped dispatcher. */
-export interface WebHooksController<Context = any, Params = any> {
-  /**
-   * Replaces the configuration at run time (as XO's plugin does while loaded). It is validated first: when invalid it
-   * throws a `WebHookConfigError` and the previous hooks stay in force.
-   */
-  configure(config: WebHooksConfig<Context, Params>): void
-  /**
-   * XO's test: the sample payload to every configured hook, pre and post, in its format. Rejects with a
-   * `WebHookTestError` on the first failure.
-   */
-  test(): Promise<void>
-  /** Stops sending new hooks (calls go straight through) and waits up to `timeout` ms for deliveries in flight. */
-  close(options?: { timeout?: number }): Promise<WebHookCloseResult>
-  /** Delivery counters per endpoint. */
-  stats(): WebHookStats
-  /**
-   * Queues dead letters again (all, or those with these ids), attempts reset; resolves with how many were queued.
-   */
-  replay(ids?: readonly string[]): Promise<number>
-  /** Listens to a delivery event; returns a function that removes the listener. */
-  on<E extends keyof WebHookDeliveryEventMap>(
-    event: E,
-    listener: (event: WebHookDeliveryEventMap[E]) => void
-  ): () => void
-}
+export type { WebHooksController } from './web-hooks-controller.js'
 
 /**
  * Any dispatcher: `(method, params, context) => result | Promise<result>`, where `method` is a string (or a union of
