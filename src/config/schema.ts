@@ -5,6 +5,8 @@
  * and are not in the schema.
  */
 
+import { XO_FORMAT_FIELD, XO_TYPE_FIELD, XO_URL_FIELD, XO_WAIT_FOR_RESPONSE_FIELD } from './xo-fields.js'
+
 const DELIVERY_PROPERTIES = {
   timeout: {
     title: 'Timeout (ms)',
@@ -95,30 +97,10 @@ export const configurationSchema = {
             type: 'array',
             items: { type: 'string' },
           },
-          type: {
-            description: 'Right before the API call *or* right after the action has been completed',
-            enum: ['pre', 'post', 'pre/post'],
-            title: 'Type',
-            type: 'string',
-          },
-          url: {
-            description: 'The full URL you wish the request to be sent to',
-            title: 'URL',
-            type: 'string',
-          },
-          format: {
-            default: 'json',
-            description: 'The format of the payload sent to the URL',
-            enum: ['json', 'office365'],
-            enumNames: ['JSON', 'Office 365 connector'],
-            title: 'Payload format',
-            type: 'string',
-          },
-          waitForResponse: {
-            description: 'Waiting for the server response before executing the call. Only available on "PRE" type',
-            title: 'Wait for response',
-            type: 'boolean',
-          },
+          type: XO_TYPE_FIELD,
+          url: XO_URL_FIELD,
+          format: { ...XO_FORMAT_FIELD, type: 'string' },
+          waitForResponse: XO_WAIT_FOR_RESPONSE_FIELD,
           veto: {
             description: 'PRE type only: the call goes ahead only when the hook answers 2xx (implies waiting)',
             title: 'Veto',

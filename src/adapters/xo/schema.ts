@@ -6,18 +6,10 @@
  * @see ../../../docs/xo-plugin.md
  */
 import type { XoLike } from './types.js'
+import { XO_FORMAT_FIELD, XO_TYPE_FIELD, XO_URL_FIELD, XO_WAIT_FOR_RESPONSE_FIELD } from '../../config/xo-fields.js'
 
 /** A JSON Schema object, as XO reads it. */
 export type XoJsonSchema = { [keyword: string]: unknown }
-
-/** Payload formats, as XO lists them. */
-const FORMAT = {
-  default: 'json',
-  description: 'The format of the payload sent to the URL',
-  enum: ['json', 'office365'],
-  enumNames: ['JSON', 'Office 365 connector'],
-  title: 'Payload format',
-} as const
 
 /** A method pattern: any string with a `*` (`vm.*`, `*`). */
 const PATTERN = { type: 'string', pattern: '\\*' } as const
@@ -66,23 +58,10 @@ export function configurationSchema({ xo }: { xo?: XoLike } = {}): XoJsonSchema 
               'Method',
               'The method to be bound to: an API method, or a pattern (`vm.*`: every method starting with `vm.`, `*`: every method)'
             ),
-            type: {
-              description: 'Right before the API call *or* right after the action has been completed',
-              enum: ['pre', 'post', 'pre/post'],
-              title: 'Type',
-              type: 'string',
-            },
-            url: {
-              description: 'The full URL you wish the request to be sent to',
-              title: 'URL',
-              type: 'string',
-            },
-            format: FORMAT,
-            waitForResponse: {
-              description: 'Waiting for the server response before executing the call. Only available on "PRE" type',
-              title: 'Wait for response',
-              type: 'boolean',
-            },
+            type: XO_TYPE_FIELD,
+            url: XO_URL_FIELD,
+            format: XO_FORMAT_FIELD,
+            waitForResponse: XO_WAIT_FOR_RESPONSE_FIELD,
             exclude: {
               description: 'Methods or patterns this hook does not fire for, even though `method` matches them',
               title: 'Excluded methods',
@@ -164,6 +143,6 @@ export const testSchema: XoJsonSchema = {
       type: 'string',
       description: 'The URL the test request will be sent to (leave empty to test the configured hooks)',
     },
-    format: FORMAT,
+    format: XO_FORMAT_FIELD,
   },
 }
