@@ -9,12 +9,7 @@ import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
 import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
-import type {
-  WebHookCloseResult,
-  WebHookDeliveryEventMap,
-  WebHookDeliveryOutcome,
-  WebHookStats,
-} from './delivery/types.js'
+import type { WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
 import { WebHookTestError } from './errors/test-error.js'
 import { EventBodies } from './payload/bodies.js'
 import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
