@@ -82,7 +82,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
   }
 
   /** Post data as a literal in XO's key order (no spreads: this runs once per hooked call). */
-  function post(data: WebHookCallData, start: number, outcome: 'result' | 'error', value: unknown): void {
+  function post(data: WebHookCallData, outcome: 'result' | 'error', value: unknown): void {
     const timestamp = Date.now()
     const ended: WebHookPostCallData =
       outcome === 'result'
@@ -94,7 +94,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
             method: data.method,
             params: data.params,
             timestamp,
-            duration: timestamp - start,
+            duration: timestamp - data.timestamp,
             result: value,
           }
         : {
@@ -105,7 +105,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
             method: data.method,
             params: data.params,
             timestamp,
-            duration: timestamp - start,
+            duration: timestamp - data.timestamp,
             error: value,
           }
     try {
@@ -157,13 +157,12 @@ export function withWebHooks<F extends WebHookDispatcher>(
       data = callData(method, params, callId, user)
       pending = pre(data)
     }
-    const start = data.timestamp
     if (pending !== undefined) {
       try {
         await pending
       } catch (veto) {
         // A veto hook refused the call: the dispatcher is not called; the post hooks report the veto.
-        post(data, start, 'error', veto)
+        post(data, 'error', veto)
         throw veto
       }
     }
@@ -172,10 +171,10 @@ export function withWebHooks<F extends WebHookDispatcher>(
     try {
       result = (await dispatch.apply(self, args)) as Awaited<ReturnType<F>>
     } catch (error) {
-      post(data, start, 'error', error)
+      post(data, 'error', error)
       throw error
     }
-    post(data, start, 'result', result)
+    post(data, 'result', result)
     return result
   }
 
@@ -217,16 +216,16 @@ export function withWebHooks<F extends WebHookDispatcher>(
       // biome-ignore lint/complexity/noArguments: V8 forwards `arguments` to `apply` without materialising it
       else result = dispatch.apply(this, arguments as unknown as unknown[])
     } catch (error) {
-      post(data, data.timestamp, 'error', error)
+      post(data, 'error', error)
       return Promise.reject(error)
     }
     return Promise.resolve(result).then(
       value => {
-        post(data, data.timestamp, 'result', value)
+        post(data, 'result', value)
         return value
       },
       error => {
-        post(data, data.timestamp, 'error', error)
+        post(data, 'error', error)
         throw error
       }
     )

@@ -31,12 +31,13 @@ export function isFailure(data: WebHookPostCallData): boolean {
 }
 
 /**
- * The raw pre payload: literal, in XO's key order. User fields may be `undefined` (JSON leaves them out; the safe
- * payload drops them). XO's dispatcher defaults params to `{}`; receivers (and the payload types) expect the field.
+ * The fields pre and post payloads share: a literal, in XO's key order. User fields may be `undefined` (JSON leaves
+ * them out; the safe payload drops them). XO's dispatcher defaults params to `{}`; receivers (and the payload types)
+ * expect the field.
  */
-export function buildRawPrePayload(data: WebHookCallData): PayloadObject {
+function rawPayload(type: 'pre' | 'post', data: WebHookCallData): PayloadObject {
   return {
-    type: 'pre',
+    type,
     callId: data.callId,
     userId: asString(data.userId),
     userName: asString(data.userName),
@@ -47,33 +48,18 @@ export function buildRawPrePayload(data: WebHookCallData): PayloadObject {
   }
 }
 
-/** The raw post payload: literal, in XO's key order; `result` (`undefined` sent as `true`) or a serialised `error`. */
+/** The raw pre payload. */
+export function buildRawPrePayload(data: WebHookCallData): PayloadObject {
+  return rawPayload('pre', data)
+}
+
+/** The raw post payload: the shared fields, `duration`, then `result` (`undefined` → `true`) or the `error`. */
 export function buildRawPostPayload(data: WebHookPostCallData, includeErrorStack: boolean): PayloadObject {
-  return isFailure(data)
-    ? {
-        type: 'post',
-        callId: data.callId,
-        userId: asString(data.userId),
-        userName: asString(data.userName),
-        userIp: asString(data.userIp),
-        method: data.method,
-        params: data.params === undefined ? {} : data.params,
-        timestamp: data.timestamp,
-        duration: data.duration,
-        error: serializeError(data.error, includeErrorStack),
-      }
-    : {
-        type: 'post',
-        callId: data.callId,
-        userId: asString(data.userId),
-        userName: asString(data.userName),
-        userIp: asString(data.userIp),
-        method: data.method,
-        params: data.params === undefined ? {} : data.params,
-        timestamp: data.timestamp,
-        duration: data.duration,
-        result: data.result === undefined ? true : data.result,
-      }
+  const payload = rawPayload('post', data)
+  payload.duration = data.duration
+  if (isFailure(data)) payload.error = serializeError(data.error, includeErrorStack)
+  else payload.result = data.result === undefined ? true : data.result
+  return payload
 }
 
 /**
