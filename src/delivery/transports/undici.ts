@@ -1,13 +1,15 @@
 /**
- * The default transport on Node: undici's `request` on a keep-alive pool per origin (an `Agent`), the
+ * The default transport on Node: undici's `dispatch` on a keep-alive pool per origin (an `Agent`), the
  * HTTP(S)_PROXY / NO_PROXY environment honoured as Xen Orchestra does, TLS verified, redirects never followed, and
- * the response body read up to a few KiB only. Issue 3 measured it about 5x Node's fetch on loopback.
+ * the response body read up to a few KiB only. A plain dispatch handler instead of `request()` (no body stream) makes
+ * it cheaper per POST than undici's `request` itself (docs/performance.md).
  */
 import type { LookupFunction } from 'node:net'
-import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest } from 'undici'
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici'
 import { WebHookDeliveryError } from '../../errors/delivery-error.js'
 import { MAX_RESPONSE_BODY } from '../options.js'
 import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
+import { CollectingHandler } from './undici-handler.js'
 
 /** TLS settings of a connection. */
 export interface WebHookTlsOptions {
@@ -66,6 +68,13 @@ export type WebHookClosableTransport = WebHookTransport & { close(): Promise<voi
 /** Timeouts from this many ms on are left to undici's coarse timers. */
 const COARSE_TIMEOUT = 5000
 
+/** The reason our own timer aborts with (told apart from an abort by the caller's signal). */
+const TIMED_OUT = new Error('the receiver did not answer in time')
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError')
+}
+
 const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']
 
 function connectOptions(tls: WebHookTlsOptions, lookup: LookupFunction | undefined) {
@@ -90,19 +99,6 @@ function createDispatcher(options: WebHookUndiciTransportOptions, tls: WebHookTl
   return new ProxyAgent({ ...agentOptions, uri: proxy })
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], max: number, length: number): Promise<string> {
-  if (length >= 0 && length <= 65_536) return (await body.text()).slice(0, max)
-  let text = ''
-  let received = 0
-  for await (const chunk of body) {
-    if (text.length < max) text += (chunk as Buffer).toString('utf8', 0, Math.min((chunk as Buffer).length, max))
-    received += (chunk as Buffer).length
-    // Do not read a huge body to the end; losing this connection is cheaper.
-    if (received > 65_536) break
-  }
-  return text.length > max ? text.slice(0, max) : text
-}
-
 /**
  * The default transport on Node, built on undici: a keep-alive connection pool per origin, the proxy environment
  * honoured, TLS verified, no redirect followed, response bodies capped. The timeout bounds the wait for the headers, then
@@ -122,49 +118,67 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
     perOrigin.set(new URL(origin).origin, createDispatcher(options, { ...options, ...tls }))
   }
 
-  async function send(request: WebHookTransportRequest): Promise<WebHookTransportResponse> {
-    const { timeout } = request
-    let { signal } = request
-    const dispatcher = perOrigin.size === 0 ? main : (perOrigin.get(new URL(request.url).origin) ?? main)
-    // Long timeouts (XO's 10 s) use undici's own coarse timers (about 1 s resolution) on the wait for the headers and
-    // then for the body: no timer nor AbortController of ours on the hot path. Short ones need a precise timer.
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let timedOut = false
-    if (timeout < COARSE_TIMEOUT) {
-      const controller = new AbortController()
-      const outer = signal
-      outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true })
-      timer = setTimeout(() => {
-        timedOut = true
-        controller.abort()
-      }, timeout)
-      signal = controller.signal
+  /** Origin and path of each URL seen (hook URLs: a handful). */
+  const targets = new Map<string, { origin: string; path: string }>()
+  function targetOf(url: string) {
+    let target = targets.get(url)
+    if (target === undefined) {
+      const parsed = new URL(url)
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
+      if (targets.size >= 1024) targets.clear()
+      targets.set(url, target)
     }
-    try {
-      const options: Parameters<typeof undiciRequest>[1] = {
-        dispatcher,
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+    return target
+  }
+
+  function send(request: WebHookTransportRequest): Promise<WebHookTransportResponse> {
+    const { timeout, signal, url } = request
+    const { origin, path } = targetOf(url)
+    const dispatcher = perOrigin.size === 0 ? main : (perOrigin.get(origin) ?? main)
+    return new Promise<WebHookTransportResponse>((resolve, reject) => {
+      // Long timeouts (XO's 10 s) use undici's own coarse timers (about 1 s resolution) on the wait for the headers
+      // and then for the body: no timer nor listener of ours on the hot path. Short ones need a precise timer.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let onAbort: (() => void) | undefined
+      const done = () => {
+        clearTimeout(timer)
+        if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort)
       }
-      if (signal !== undefined) options.signal = signal
-      const response = await undiciRequest(request.url, options)
-      // Multi-valued headers come as arrays; only `retry-after` is read, and it is single-valued.
-      const headers = response.headers as Record<string, string | undefined>
-      const length = Number(headers['content-length'] ?? -1)
-      const body = await readBody(response.body, max, Number.isNaN(length) ? -1 : length)
-      return { status: response.statusCode, headers, body }
-    } catch (error) {
-      const code = (error as { code?: unknown }).code
-      if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-        throw new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url: request.url, cause: error })
+      const handler = new CollectingHandler(
+        response => {
+          done()
+          resolve(response)
+        },
+        error => {
+          done()
+          const code = (error as { code?: unknown }).code
+          if (error === TIMED_OUT || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+            reject(new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url, cause: error }))
+          } else reject(error)
+        },
+        max
+      )
+      if (timeout < COARSE_TIMEOUT) timer = setTimeout(() => handler.abort(TIMED_OUT), timeout)
+      if (signal !== undefined) {
+        if (signal.aborted) handler.abort(abortReason(signal))
+        else {
+          onAbort = () => handler.abort(abortReason(signal))
+          signal.addEventListener('abort', onAbort, { once: true })
+        }
       }
-      throw error
-    } finally {
-      clearTimeout(timer)
-    }
+      dispatcher.dispatch(
+        {
+          origin,
+          path,
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        },
+        handler
+      )
+    })
   }
 
   return Object.assign(send, {
