@@ -1,13 +1,51 @@
-/** Bar: the wrapper with no matching hook costs at most 1.10x the bare dispatcher. */
+/**
+ * Bar: the wrapper with no matching hook costs at most 1.10x the bare dispatcher.
+ *
+ * A server calls its dispatcher from one call site, which only ever sees the wrapped function: each candidate gets
+ * its own timing loop here (the same code, written twice), so that V8 sees a monomorphic call site as in a server.
+ * One loop shared by both makes that call site polymorphic, which no server has; it is reported too, for comparison.
+ */
 import { withWebHooks } from '../src/index.js'
 import { now, type Result } from './util.js'
 
-const CALLS = 300_000
+const CALLS = 1_000_000
+const ROUNDS = 11
 
-async function time(fn: (method: string, params: unknown) => Promise<unknown>): Promise<number> {
+type Call = (method: string, params: unknown) => Promise<unknown>
+
+async function timeBare(fn: Call): Promise<number> {
   const start = now()
   for (let index = 0; index < CALLS; index++) await fn('vm.start', index)
   return now() - start
+}
+
+async function timeWrapped(fn: Call): Promise<number> {
+  const start = now()
+  for (let index = 0; index < CALLS; index++) await fn('vm.start', index)
+  return now() - start
+}
+
+async function timeShared(fn: Call): Promise<number> {
+  const start = now()
+  for (let index = 0; index < CALLS; index++) await fn('vm.start', index)
+  return now() - start
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/** Interleaved rounds (warm-up and noise hit both alike): the best of each, and the median of paired ratios. */
+async function compare(bare: () => Promise<number>, wrapped: () => Promise<number>) {
+  let bestBare = Number.POSITIVE_INFINITY
+  let bestWrapped = Number.POSITIVE_INFINITY
+  const ratios: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const bareMs = await bare()
+    const wrappedMs = await wrapped()
+    bestBare = Math.min(bestBare, bareMs)
+    bestWrapped = Math.min(bestWrapped, wrappedMs)
+    ratios.push(wrappedMs / bareMs)
+  }
+  return { bestBare, bestWrapped, best: bestWrapped / bestBare, median: median(ratios) }
 }
 
 export async function overhead(): Promise<Result> {
@@ -15,22 +53,27 @@ export async function overhead(): Promise<Result> {
   const wrapped = withWebHooks(bare, {
     hooks: [{ method: 'vm.stop', type: 'pre/post', url: 'http://127.0.0.1:9/hook' }],
   })
-  // Interleave rounds so that warm-up and noise hit both alike; keep the best of each.
-  let bestBare = Number.POSITIVE_INFINITY
-  let bestWrapped = Number.POSITIVE_INFINITY
-  for (let round = 0; round < 5; round++) {
-    bestBare = Math.min(bestBare, await time(bare))
-    bestWrapped = Math.min(bestWrapped, await time(wrapped))
-  }
+  const shared = await compare(
+    () => timeShared(bare),
+    () => timeShared(wrapped)
+  )
+  const own = await compare(
+    () => timeBare(bare),
+    () => timeWrapped(wrapped)
+  )
   await wrapped.webHooks.close({ timeout: 0 })
-  const ratio = bestWrapped / bestBare
+  const ns = (ms: number) => ((ms * 1e6) / CALLS).toFixed(1)
   return {
-    name: 'wrapper overhead, no matching hook',
+    name: `wrapper overhead, no matching hook (${ROUNDS} rounds of ${CALLS} awaited calls)`,
     figures: {
-      'bare ns/call': Math.round((bestBare * 1e6) / CALLS),
-      'wrapped ns/call': Math.round((bestWrapped * 1e6) / CALLS),
-      ratio: ratio.toFixed(3),
+      'bare ns/call': ns(own.bestBare),
+      'wrapped ns/call': ns(own.bestWrapped),
+      'ratio (best of each)': own.best.toFixed(3),
+      'ratio (median of rounds)': own.median.toFixed(3),
+      'shared call site, bare ns/call': ns(shared.bestBare),
+      'shared call site, wrapped ns/call': ns(shared.bestWrapped),
+      'shared call site, ratio (best of each)': shared.best.toFixed(3),
     },
-    bar: { text: 'ratio ≤ 1.10', met: ratio <= 1.1 },
+    bar: { text: 'ratio (best of each) ≤ 1.10', met: own.best <= 1.1 },
   }
 }

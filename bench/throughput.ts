@@ -1,6 +1,7 @@
 /**
- * Bar: deliveries to a loopback receiver at ≥ 0.8x raw undici `request`, both at concurrency 32, 20 000 POSTs. Also
- * reported: the same through `withWebHooks` (payload building included) and the sender's CPU time per POST.
+ * Bar: deliveries to a loopback receiver through `withWebHooks` (payloads built, ids drawn, default transport) at
+ * ≥ 0.8x raw undici `request`, both at concurrency 32, 20 000 POSTs. Also reported: the delivery engine alone (prebuilt
+ * bodies) and the sender's CPU time per POST.
  */
 import { Agent, request } from 'undici'
 import { normalizeConfig } from '../src/config/normalize.js'
@@ -115,7 +116,7 @@ export async function throughput(): Promise<Result> {
   const best = (values: number[]) => Math.min(...values)
   const ratio = (values: number[]) => (best(times.raw) / best(values)).toFixed(3)
   const medianRatio = (values: number[]) => (median(times.raw) / median(values)).toFixed(3)
-  const bestRatio = best(times.raw) / best(times.engineOnly)
+  const endToEnd = median(times.raw) / median(times.endToEnd)
   return {
     name: `throughput, ${POSTS} POSTs, concurrency ${CONCURRENCY}, receiver in a child process`,
     figures: {
@@ -130,7 +131,7 @@ export async function throughput(): Promise<Result> {
       'sender CPU µs/POST engine alone (median)': median(cpu.engineOnly).toFixed(1),
       'sender CPU µs/POST end to end (median)': median(cpu.endToEnd).toFixed(1),
     },
-    // The bar is on delivery (engine alone); end to end adds payload building, reported above.
-    bar: { text: 'engine alone / raw ≥ 0.80 (best of 5)', met: bestRatio >= 0.8 },
+    // The bar is on what a user gets: calls of a wrapped dispatcher, payloads built, delivered by the default transport.
+    bar: { text: 'withWebHooks end to end / raw ≥ 0.80 (median of 5)', met: endToEnd >= 0.8 },
   }
 }
