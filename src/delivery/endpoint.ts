@@ -1,6 +1,6 @@
 /**
- * One endpoint (URL): its queues, concurrency, ordering state, breaker and counters. The engine moves jobs between
- * these structures; this file only holds them.
+ * One endpoint (URL): its queues, concurrency, ordering state (a call's posts wait behind its pre), retry timer,
+ * breaker and counters. The engine decides what happens to a job; the endpoint keeps its queues consistent.
  */
 import { Breaker, type BreakerOptions } from './breaker.js'
 import { Deque } from './deque.js'
@@ -59,14 +59,96 @@ export class Endpoint {
   dropped = 0
   readonly latency = new LatencyRing()
 
+  /** Called when retries are due again (the engine starts what it can). */
+  readonly #wake: (endpoint: Endpoint) => void
+
   constructor(
     readonly key: string,
     public url: string,
     public concurrency: number,
     readonly fifo: boolean,
-    breaker: BreakerOptions | false
+    breaker: BreakerOptions | false,
+    wake: (endpoint: Endpoint) => void
   ) {
     this.breaker = new Breaker(breaker)
+    this.#wake = wake
+  }
+
+  /** `configure()`: the hook now configured for this endpoint (if any), the breaker settings; a 410 is forgotten. */
+  reconfigure(hook: { concurrency: number; safeUrl: string } | undefined, breaker: BreakerOptions | false): void {
+    this.breaker.options = breaker
+    if (hook !== undefined) {
+      if (!this.fifo) this.concurrency = hook.concurrency
+      this.url = hook.safeUrl
+    }
+    this.gone = false
+  }
+
+  // -- ordering: a call's post never goes before its pre to this endpoint (issue 3) --------------------------------
+
+  /** A pre of `callId` is on its way: the call's posts wait until it is done. */
+  holdPre(callId: string): void {
+    this.pendingPre.set(callId, (this.pendingPre.get(callId) ?? 0) + 1)
+  }
+
+  /** Parks a post while a pre of its call is on its way; false (nothing done) when none is. */
+  parkPost(job: Job): boolean {
+    const { callId } = job.delivery
+    if (!this.pendingPre.has(callId)) return false
+    const list = this.blocked.get(callId)
+    if (list === undefined) this.blocked.set(callId, [job])
+    else list.push(job)
+    this.blockedCount++
+    return true
+  }
+
+  /** A pre of `callId` is done; after the last one, the call's parked posts join the queue. True when some did. */
+  releasePre(callId: string): boolean {
+    const count = this.pendingPre.get(callId)
+    if (count === undefined) return false
+    if (count > 1) {
+      this.pendingPre.set(callId, count - 1)
+      return false
+    }
+    this.pendingPre.delete(callId)
+    const posts = this.blocked.get(callId)
+    if (posts === undefined) return false
+    this.blocked.delete(callId)
+    this.blockedCount -= posts.length
+    for (const post of posts) this.queue.push(post)
+    return true
+  }
+
+  // -- retries: set aside until due; in FIFO mode they hold their slot -------------------------------------------
+
+  /** Sets a job aside until its `dueAt`. */
+  waitRetry(job: Job): void {
+    if (this.fifo) this.holding++
+    this.retries.push(job)
+    this.#armRetryTimer()
+  }
+
+  #armRetryTimer(): void {
+    const next = this.retries.peek()
+    if (next === undefined) return
+    if (this.retryTimer !== undefined && this.retryTimerAt <= next.dueAt) return
+    clearTimeout(this.retryTimer)
+    this.retryTimerAt = next.dueAt
+    this.retryTimer = setTimeout(() => this.#fireRetries(), Math.max(0, next.dueAt - Date.now()))
+  }
+
+  /** Due retries go back in line: waited ones and FIFO ones first. */
+  #fireRetries(): void {
+    this.retryTimer = undefined
+    const now = Date.now()
+    for (let next = this.retries.peek(); next !== undefined && next.dueAt <= now; next = this.retries.peek()) {
+      const job = this.retries.pop()!
+      if (this.fifo) this.holding--
+      if (job.resolve !== undefined || this.fifo) this.urgent.push(job)
+      else this.queue.push(job)
+    }
+    this.#armRetryTimer()
+    this.#wake(this)
   }
 
   /** Whether another request may start now. */

@@ -1,6 +1,8 @@
 /** Helpers on jobs that need no engine state: creation, their public description, flat strings. */
+import type { ResolvedHook } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import type { Endpoint, Job } from './endpoint.js'
+import type { WebHookStoredDelivery } from './store-types.js'
 import type { WebHookDeliveryInfo } from './types.js'
 
 /** A new job; `deadline` is Infinity for a fire-and-forget delivery. All fields set, so every job has one shape. */
@@ -20,6 +22,14 @@ export function newJob(delivery: OutgoingDelivery, endpoint: Endpoint, deadline:
     body: undefined,
     error: undefined,
   }
+}
+
+/** A fire-and-forget job for a delivery read back from a durable store (recovered, replayed, or run by its worker). */
+export function jobFromStored(stored: WebHookStoredDelivery, hook: ResolvedHook, endpoint: Endpoint): Job {
+  const { id, type, callId, method, body, createdAt } = stored
+  const job = newJob({ id, hook, type, callId, method, body, createdAt }, endpoint, Number.POSITIVE_INFINITY)
+  job.attempts = stored.attempts
+  return job
 }
 
 /** The job as events and `close()` show it: safe URL, no header, no secret. */

@@ -4,6 +4,7 @@
  */
 import type { WebHookBreakerOptions, WebHookQueueOptions, WebHooksConfig } from '../config/types.js'
 import { WebHookConfigError } from '../errors/config-error.js'
+import type { ResolvedConfig } from '../config/normalized.js'
 import type { BreakerOptions } from './breaker.js'
 
 export interface QueueSettings {
@@ -73,8 +74,14 @@ export function breakerSettings(breaker: false | WebHookBreakerOptions | undefin
   }
 }
 
-/** The error for an option that `configure()` cannot change on a running engine. */
-export function fixedOption(path: string): WebHookConfigError {
+/** Throws when `next` changes an option that `configure()` cannot change on a running engine (first config: `first`). */
+export function assertReconfigurable(first: ResolvedConfig, next: ResolvedConfig): void {
+  if (next.queue.fifo !== first.queue.fifo) throw fixedOption('queue.ordering')
+  if (next.transport !== undefined && next.transport !== first.transport) throw fixedOption('transport')
+  if (next.store !== undefined && next.store !== first.store) throw fixedOption('store')
+}
+
+function fixedOption(path: string): WebHookConfigError {
   return new WebHookConfigError(
     'ERR_WEB_HOOK_CONFIG_VALUE',
     path,

@@ -202,6 +202,35 @@ describe('passing through', () => {
     expect(await api.call('vm.stop', 2, 'ctx')).toEqual(['api', 'vm.stop', 2, 'ctx'])
   })
 
+  it('passes exactly as many arguments as given, hooked or not, with or without user()', async () => {
+    const rx = await receiver()
+    const hooks = [{ method: 'vm.start', type: 'pre/post' as const, url: rx.url, format: 'json' as const }]
+    function dispatcher(...args: unknown[]) {
+      return args
+    }
+    const plain = withWebHooks(dispatcher as (method: string, params?: unknown, context?: unknown) => unknown, {
+      hooks,
+    })
+    const withUser = withWebHooks(dispatcher as (method: string, params?: unknown, context?: unknown) => unknown, {
+      hooks,
+      user: () => ({ id: 'u1' }),
+    })
+    track(plain)
+    track(withUser)
+    const many = plain as unknown as (...args: unknown[]) => Promise<unknown[]>
+    const manyWithUser = withUser as unknown as (...args: unknown[]) => Promise<unknown[]>
+    for (const call of [many, manyWithUser]) {
+      for (const method of ['vm.start', 'vm.stop']) {
+        expect(await call(method)).toEqual([method])
+        expect(await call(method, 1)).toEqual([method, 1])
+        expect(await call(method, 1, undefined)).toHaveLength(3)
+        expect(await call(method, 1, 'ctx', 'four', 5)).toEqual([method, 1, 'ctx', 'four', 5])
+      }
+    }
+    // Four hooked calls per wrapper, a pre and a post each.
+    await rx.waitFor(16)
+  })
+
   it('does not call user() for an unmatched method', async () => {
     let calls = 0
     const { call } = await wrap(async () => 'ok', {

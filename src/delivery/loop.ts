@@ -1,0 +1,233 @@
+/**
+ * The delivery loop of the engine (issue 3): intake into the endpoint queues under the memory bounds, requests started
+ * up to each endpoint's concurrency, their outcomes (success, retry, 410, breaker) and the endings of jobs (given up,
+ * dropped, finished). The engine (engine.ts) owns the state it shares with this loop and the public API.
+ */
+import { WebHookDeliveryError } from '../errors/delivery-error.js'
+import type { SafeUrlPolicy } from '../security/safe-url.js'
+import { type Attempt, runAttempt } from './attempt.js'
+import type { Endpoint, Job } from './endpoint.js'
+import { infoOf } from './job.js'
+import type { Journal } from './journal.js'
+import type { Reporter } from './report.js'
+import type { QueueSettings } from './options.js'
+import { nextDelay, retriesOf } from './retry.js'
+import type { WebHookDropReason, WebHookTransport } from './types.js'
+
+/** What the loop shares with its engine: options `configure` may replace, counters, and the collaborators. */
+export interface LoopState {
+  queue: QueueSettings
+  safeUrls: SafeUrlPolicy | undefined
+  transport: WebHookTransport
+  /** The engine made the transport (the default): it closes it, and it checks safe URLs at connect time. */
+  readonly ownTransport: boolean
+  readonly report: Reporter
+  /** Set once, right after the loop is made (the journal needs the loop's `accept`). */
+  journal: Journal
+  readonly endpoints: Map<string, Endpoint>
+  /** Fire-and-forget deliveries accepted and not finished, all endpoints (bounded by `queue.maxSize`). */
+  pendingTotal: number
+  droppedTotal: number
+  /** Jobs not finished, waited ones included (`close()` drains until it is 0). */
+  active: number
+  closing: boolean
+  /** Called when `active` falls to 0 while closing. */
+  drained: (() => void) | undefined
+  readonly inFlightJobs: Set<Job>
+}
+
+export type Loop = ReturnType<typeof createLoop>
+
+export function createLoop(state: LoopState) {
+  // -- intake -----------------------------------------------------------------------------------------------------
+
+  /** Queues a fire-and-forget job (from `enqueue`, or recovered from a durable store). */
+  function accept(job: Job): void {
+    const { endpoint, delivery } = job
+    if (
+      !endpoint.gone &&
+      (endpoint.pending >= state.queue.maxSizePerEndpoint || state.pendingTotal >= state.queue.maxSize)
+    ) {
+      const victim = state.queue.overflow === 'drop-oldest' ? oldestFor(endpoint) : undefined
+      if (victim === undefined) {
+        drop(job, 'overflow', false)
+        return
+      }
+      drop(victim, 'overflow', true)
+    }
+    state.active++
+    endpoint.pending++
+    state.pendingTotal++
+    if (endpoint.gone) {
+      giveUp(job, goneError(endpoint))
+      return
+    }
+    if (delivery.type === 'pre') endpoint.holdPre(delivery.callId)
+    else if (endpoint.parkPost(job)) return
+    if (job.dueAt > Date.now()) endpoint.waitRetry(job)
+    else endpoint.queue.push(job)
+    schedule(endpoint)
+  }
+
+  function oldestFor(endpoint: Endpoint): Job | undefined {
+    if (endpoint.pending >= state.queue.maxSizePerEndpoint) return endpoint.evictOldest()
+    let largest: Endpoint | undefined
+    for (const other of state.endpoints.values())
+      if (largest === undefined || other.pending > largest.pending) largest = other
+    return (endpoint.pending > 0 ? endpoint.evictOldest() : undefined) ?? largest?.evictOldest()
+  }
+
+  // -- dispatch ---------------------------------------------------------------------------------------------------
+
+  /** Starts requests on the next turn of the event loop, so the API call that queued them never waits. */
+  function schedule(endpoint: Endpoint): void {
+    if (endpoint.scheduled) return
+    endpoint.scheduled = true
+    setImmediate(() => {
+      endpoint.scheduled = false
+      pump(endpoint)
+    })
+  }
+
+  function pump(endpoint: Endpoint): void {
+    while (endpoint.canStart()) {
+      const job = endpoint.urgent.shift() ?? endpoint.queue.shift()
+      if (job === undefined) return
+      start(job)
+    }
+  }
+
+  function start(job: Job): void {
+    const { endpoint } = job
+    job.attempts++
+    job.inFlight = true
+    endpoint.inFlight++
+    state.inFlightJobs.add(job)
+    const timeout = Math.max(1, Math.min(job.delivery.hook.timeout, job.deadline - Date.now()))
+    runAttempt(state.transport, job, timeout, state.safeUrls, state.ownTransport).then(settle)
+  }
+
+  function settle(attempt: Attempt): void {
+    const { job } = attempt
+    state.inFlightJobs.delete(job)
+    if (job.done) return
+    const { endpoint } = job
+    job.inFlight = false
+    job.controller = undefined
+    endpoint.inFlight--
+    job.status = attempt.status
+    job.body = attempt.body
+    job.error = attempt.error
+    const now = Date.now()
+    if (attempt.error === undefined) {
+      endpoint.delivered++
+      endpoint.latency.add(attempt.duration)
+      if (endpoint.breaker.success()) state.report.resumed(endpoint)
+      state.report.succeeded(job, attempt.duration)
+      finish(job, true)
+    } else if (attempt.status === 410) {
+      state.report.failed(job, 0, undefined)
+      giveUp(job, attempt.error)
+      markGone(endpoint)
+    } else {
+      if (endpoint.breaker.failure(now)) pause(endpoint)
+      const left = attempt.retryable ? retriesOf(job.delivery.hook.retry) - (job.attempts - 1) : 0
+      const policy = job.delivery.hook.retry
+      const delay = left > 0 && policy !== false ? nextDelay(policy, job.attempts, attempt.retryAfter) : 0
+      if (left > 0 && now + delay < job.deadline - 1) {
+        job.dueAt = now + delay
+        endpoint.retried++
+        state.report.failed(job, left, job.dueAt)
+        state.journal.retryAt(job)
+        endpoint.waitRetry(job)
+      } else {
+        state.report.failed(job, 0, undefined)
+        giveUp(job, attempt.error)
+      }
+    }
+    schedule(endpoint)
+  }
+
+  // -- breaker and 410 --------------------------------------------------------------------------------------------
+
+  function pause(endpoint: Endpoint): void {
+    state.report.paused(endpoint)
+    clearTimeout(endpoint.probeTimer)
+    endpoint.probeTimer = setTimeout(
+      () => {
+        endpoint.probeTimer = undefined
+        endpoint.breaker.halfOpen()
+        pump(endpoint)
+      },
+      Math.max(0, endpoint.breaker.probeAt - Date.now())
+    )
+    // Waited deliveries do not wait for a paused endpoint; FIFO retries keep their place at the head.
+    for (const job of endpoint.urgent.drain()) {
+      if (job.resolve === undefined) {
+        endpoint.urgent.push(job)
+      } else {
+        giveUp(job, new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_PAUSED', { url: endpoint.url }))
+      }
+    }
+  }
+
+  function goneError(endpoint: Endpoint): WebHookDeliveryError {
+    return new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_GONE', { url: endpoint.url, status: 410 })
+  }
+
+  function markGone(endpoint: Endpoint): void {
+    if (endpoint.gone) return
+    endpoint.gone = true
+    state.report.gone(endpoint)
+    for (const job of endpoint.drainWaiting()) giveUp(job, goneError(endpoint))
+  }
+
+  // -- endings ----------------------------------------------------------------------------------------------------
+
+  function giveUp(job: Job, error: Error): void {
+    job.error = error
+    job.endpoint.failed++
+    state.report.givenUp(job, error)
+    state.journal.deadLetter(job, error)
+    finish(job, false)
+  }
+
+  function drop(job: Job, reason: WebHookDropReason, accepted: boolean): void {
+    const { endpoint } = job
+    endpoint.dropped++
+    state.droppedTotal++
+    job.error = new WebHookDeliveryError(
+      reason === 'closed' ? 'ERR_WEB_HOOK_DELIVERY_CLOSED' : 'ERR_WEB_HOOK_DELIVERY_DROPPED',
+      { url: endpoint.url }
+    )
+    state.report.dropped(job, reason, infoOf(job))
+    state.journal.ack(job)
+    if (accepted) finish(job, false)
+  }
+
+  /** The job is over: release what waited on it, resolve a waiting caller, notice a finished drain. */
+  function finish(job: Job, ok: boolean): void {
+    if (job.done) return
+    job.done = true
+    clearTimeout(job.timer)
+    const { endpoint, delivery } = job
+    state.active--
+    if (job.resolve === undefined) {
+      endpoint.pending--
+      state.pendingTotal--
+    }
+    if (ok) state.journal.ack(job)
+    if (delivery.type === 'pre' && endpoint.releasePre(delivery.callId)) schedule(endpoint)
+    job.resolve?.({
+      id: delivery.id,
+      ok,
+      attempts: job.attempts,
+      ...(job.status === undefined ? {} : { status: job.status }),
+      ...(job.body === undefined ? {} : { body: job.body }),
+      ...(ok || job.error === undefined ? {} : { error: job.error }),
+    })
+    if (state.closing && state.active === 0) state.drained?.()
+  }
+
+  return { accept, schedule, pump, pause, goneError, markGone, giveUp, drop, finish }
+}
