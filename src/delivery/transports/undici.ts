@@ -68,9 +68,6 @@ export type WebHookClosableTransport = WebHookTransport & { close(): Promise<voi
 /** Timeouts from this many ms on are left to undici's coarse timers. */
 const COARSE_TIMEOUT = 5000
 
-/** The reason our own timer aborts with (told apart from an abort by the caller's signal). */
-const TIMED_OUT = new Error('the receiver did not answer in time')
-
 function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError')
 }
@@ -139,6 +136,7 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
       // Long timeouts (XO's 10 s) use undici's own coarse timers (about 1 s resolution) on the wait for the headers
       // and then for the body: no timer nor listener of ours on the hot path. Short ones need a precise timer.
       let timer: ReturnType<typeof setTimeout> | undefined
+      let timedOut = false
       let onAbort: (() => void) | undefined
       const done = () => {
         clearTimeout(timer)
@@ -152,13 +150,18 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
         error => {
           done()
           const code = (error as { code?: unknown }).code
-          if (error === TIMED_OUT || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+          if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
             reject(new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url, cause: error }))
           } else reject(error)
         },
         max
       )
-      if (timeout < COARSE_TIMEOUT) timer = setTimeout(() => handler.abort(TIMED_OUT), timeout)
+      if (timeout < COARSE_TIMEOUT) {
+        timer = setTimeout(() => {
+          timedOut = true
+          handler.abort(new Error(`the receiver did not answer within ${timeout} ms`))
+        }, timeout)
+      }
       if (signal !== undefined) {
         if (signal.aborted) handler.abort(abortReason(signal))
         else {
