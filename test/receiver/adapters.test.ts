@@ -1,13 +1,15 @@
 /**
- * The same receiver behind each adapter: fetch (Hono on @hono/node-server), Express with express.raw, and the
- * framework-free handle().
+ * The same receiver behind each adapter: fetch (Hono on @hono/node-server), Express with express.raw, Fastify (the
+ * recipe of examples/receiver-fastify.ts), and the framework-free handle().
  */
 import type { AddressInfo } from 'node:net'
 import { serve as serveHono } from '@hono/node-server'
 import express from 'express'
+import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createReceiver, deny, type WebHookReceiver } from '../../src/receiver/index.js'
+import { webHookRoute } from '../../examples/receiver-fastify.js'
 import { decodeSecret } from '../../src/security/secret.js'
 import { signWebHook } from '../../src/security/sign.js'
 import { post, pre, SECRET, send } from './helpers/server.js'
@@ -72,6 +74,23 @@ describe('adapters', () => {
     closers.push(() => new Promise(resolve => server.close(() => resolve())))
     const { port } = server.address() as AddressInfo
     await checkAll(`http://127.0.0.1:${port}/hooks`, seen)
+  })
+
+  it('receiver.node in Fastify, with the body kept as a Buffer (examples/receiver-fastify.ts)', async () => {
+    const { receiver, seen } = gate()
+    const app = Fastify()
+    webHookRoute(app, receiver)
+    // The rest of the app still parses JSON.
+    app.post('/echo', async request => request.body)
+    closers.push(() => app.close())
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    await checkAll(`${address}/hooks`, seen)
+    const echo = await fetch(`${address}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    })
+    expect(await echo.json()).toEqual({ a: 1 })
   })
 
   it('receiver.handle without any server', async () => {
