@@ -14,7 +14,7 @@ import { createLoop, type LoopState } from './loop.js'
 import { createStoreWorker } from './store-worker.js'
 import { createReporter } from './report.js'
 import { assertReconfigurable, DEFAULT_CLOSE_TIMEOUT, sameSafeUrls } from './options.js'
-import { undiciTransport } from './transports/undici.js'
+import { proxyInUse, undiciTransport } from './transports/undici.js'
 import type { WebHookStoredDelivery } from './store-types.js'
 import type { WebHookCloseResult, WebHookDeliveryInfo, WebHookStats, WebHookTransport } from './types.js'
 
@@ -31,7 +31,8 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     queue: config.queue,
     safeUrls: config.safeUrls,
     transport: config.transport as WebHookTransport,
-    ownTransport,
+    // Through a proxy the default transport connects to the proxy, not to the target: no connect-time check then.
+    connectTimeCheck: ownTransport && !proxyInUse(),
     report: createReporter(config, events),
     journal: undefined as unknown as Journal,
     endpoints: new Map<string, Endpoint>(),
@@ -58,7 +59,9 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     get safeUrls() {
       return state.safeUrls
     },
-    ownTransport,
+    get connectTimeCheck() {
+      return state.connectTimeCheck
+    },
     report,
     pause,
     markGone,
@@ -153,6 +156,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
           // Pooled keep-alive sockets would skip the new lookup: a fresh pool; the old one finishes what it has.
           const previous = state.transport
           state.transport = defaultTransport()
+          state.connectTimeCheck = !proxyInUse()
           previous.close?.().catch(() => {})
         }
       }

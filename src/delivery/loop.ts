@@ -19,8 +19,11 @@ export interface LoopState {
   queue: QueueSettings
   safeUrls: SafeUrlPolicy | undefined
   transport: WebHookTransport
-  /** The engine made the transport (the default): it closes it, and it checks safe URLs at connect time. */
-  readonly ownTransport: boolean
+  /**
+   * The transport checks safe URLs at connect time, on the address it connects to (the default transport without a
+   * proxy); otherwise each target is resolved and checked just before its request.
+   */
+  connectTimeCheck: boolean
   readonly report: Reporter
   /** Set once, right after the loop is made (the journal needs the loop's `accept`). */
   journal: Journal
@@ -104,7 +107,7 @@ export function createLoop(state: LoopState) {
     endpoint.inFlight++
     state.inFlightJobs.add(job)
     const timeout = Math.max(1, Math.min(job.delivery.hook.timeout, job.deadline - Date.now()))
-    runAttempt(state.transport, job, timeout, state.safeUrls, state.ownTransport).then(settle)
+    runAttempt(state.transport, job, timeout, state.safeUrls, state.connectTimeCheck).then(settle)
   }
 
   function settle(attempt: Attempt): void {

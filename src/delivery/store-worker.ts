@@ -19,7 +19,8 @@ export interface StoreWorkerDeps {
   endpointOf(hook: ResolvedHook): Endpoint
   transport: WebHookTransport
   safeUrls: SafeUrlPolicy | undefined
-  ownTransport: boolean
+  /** See `LoopState.connectTimeCheck`. */
+  readonly connectTimeCheck: boolean
   report: Reporter
   pause(endpoint: Endpoint): void
   markGone(endpoint: Endpoint): void
@@ -60,7 +61,7 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
       job.attempts++
       job.inFlight = true
       endpoint.inFlight++
-      const attempt = await runAttempt(deps.transport, job, hook.timeout, deps.safeUrls, deps.ownTransport)
+      const attempt = await runAttempt(deps.transport, job, hook.timeout, deps.safeUrls, deps.connectTimeCheck)
       job.inFlight = false
       endpoint.inFlight--
       job.status = attempt.status

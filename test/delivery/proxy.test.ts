@@ -1,35 +1,17 @@
-import { createServer, type Server } from 'node:http'
-import { type AddressInfo, connect, type Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { undiciTransport } from '../../src/index.js'
+import { startProxy, type TestProxy } from '../helpers/proxy.js'
 import { receiver, record, until, wrap } from './helpers.js'
 
-/** A minimal HTTP proxy: CONNECT tunnels (what undici uses), counting the targets. */
-let proxy: Server
+let proxy: TestProxy
 let proxyUrl: string
-const tunnels: string[] = []
-const sockets = new Set<Socket>()
+let tunnels: string[]
 const saved = { ...process.env }
 
 beforeEach(async () => {
-  tunnels.length = 0
-  proxy = createServer((_request, response) => response.writeHead(405).end())
-  proxy.on('connect', (request, client: Socket) => {
-    tunnels.push(request.url ?? '')
-    const [host, port] = (request.url ?? '').split(':')
-    const upstream = connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      upstream.pipe(client)
-      client.pipe(upstream)
-    })
-    for (const socket of [client, upstream]) {
-      sockets.add(socket)
-      socket.on('error', () => {})
-      socket.on('close', () => sockets.delete(socket))
-    }
-  })
-  await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  proxy = await startProxy()
+  proxyUrl = proxy.url
+  tunnels = proxy.tunnels
 })
 
 afterEach(async () => {
@@ -37,8 +19,7 @@ afterEach(async () => {
     if (saved[name] === undefined) delete process.env[name]
     else process.env[name] = saved[name]
   }
-  for (const socket of sockets) socket.destroy()
-  await new Promise(resolve => proxy.close(resolve))
+  await proxy.close()
 })
 
 async function deliverThrough(transport: ReturnType<typeof undiciTransport>) {
@@ -78,5 +59,46 @@ describe('proxy', () => {
     const { events } = await deliverThrough(undiciTransport({ proxy: false }))
     expect(events['delivery:succeeded']).toHaveLength(1)
     expect(tunnels).toHaveLength(0)
+  })
+
+  describe('with safeUrls', () => {
+    // The sender's own DNS view: `receiver.test` is 127.0.0.1 (the proxy resolves it the same way).
+    const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
+      else callback(null, '127.0.0.1', 4)
+    }) as never
+
+    it('checks the target before the request: the proxy would reach a loopback receiver, it is refused', async () => {
+      process.env.HTTP_PROXY = proxyUrl
+      delete process.env.NO_PROXY
+      delete process.env.no_proxy
+      const server = await receiver()
+      const call = wrap({
+        hooks: [{ method: 'a', type: 'post', url: `http://receiver.test:${server.port}/`, retry: false }],
+        safeUrls: { lookup },
+      })
+      const events = record(call)
+      await call('a', {})
+      await until(() => events['delivery:given-up'].length === 1)
+      expect(events['delivery:given-up'][0]!.error).toMatchObject({ code: 'ERR_WEB_HOOK_UNSAFE_URL' })
+      expect(tunnels).toHaveLength(0)
+      expect(server.requests).toHaveLength(0)
+    })
+
+    it('delivers through the proxy to an allowed target (the proxy itself is not checked)', async () => {
+      process.env.HTTP_PROXY = proxyUrl
+      delete process.env.NO_PROXY
+      delete process.env.no_proxy
+      const server = await receiver()
+      const call = wrap({
+        hooks: [{ method: 'a', type: 'post', url: `http://receiver.test:${server.port}/`, retry: false }],
+        safeUrls: { lookup, allow: ['receiver.test'] },
+      })
+      const events = record(call)
+      await call('a', {})
+      await until(() => events['delivery:succeeded'].length + events['delivery:given-up'].length === 1)
+      expect(events['delivery:succeeded']).toHaveLength(1)
+      expect(tunnels).toEqual([`receiver.test:${server.port}`])
+    })
   })
 })

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { undiciTransport } from '../../src/index.js'
+import { startProxy } from '../helpers/proxy.js'
 import { record, until, wrap } from './helpers.js'
 
 let dir: string
@@ -76,5 +77,27 @@ describe('TLS', () => {
     await until(() => events['delivery:succeeded'].length === 1)
     expect(received.some(body => body.includes('"tls":true'))).toBe(true)
     await transport.close()
+  })
+
+  it('through a proxy: verifies the receiver inside the tunnel, with the per-origin CA', async () => {
+    const proxy = await startProxy()
+    try {
+      for (const trusted of [false, true]) {
+        const transport = undiciTransport({
+          proxy: proxy.url,
+          origins: trusted ? { [new URL(url).origin]: { ca: cert } } : {},
+        })
+        const call = wrap({ hooks: [{ method: 'a', type: 'post', url, retry: false }], transport })
+        const events = record(call)
+        await call('a', { proxied: trusted })
+        await until(() => events['delivery:succeeded'].length + events['delivery:given-up'].length === 1)
+        expect(events[trusted ? 'delivery:succeeded' : 'delivery:given-up']).toHaveLength(1)
+        await transport.close()
+      }
+      expect(proxy.tunnels).toEqual([new URL(url).host, new URL(url).host])
+      expect(received.some(body => body.includes('"proxied":true'))).toBe(true)
+    } finally {
+      await proxy.close()
+    }
   })
 })

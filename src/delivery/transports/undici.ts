@@ -49,7 +49,8 @@ export interface WebHookUndiciTransportOptions extends WebHookTlsOptions {
   origins?: Readonly<Record<string, WebHookTlsOptions>>
   /**
    * Resolves host names at connect time (node:dns `lookup` signature). The engine sets it to the safe-URL check
-   * when `safeUrls` is on. Through a proxy, the proxy's address is the one resolved.
+   * when `safeUrls` is on. Through a proxy it is not used (the proxy resolves the target): the engine then resolves
+   * and checks each target before its request.
    * @default lookup from node:dns
    */
   lookup?: LookupFunction
@@ -82,18 +83,28 @@ function connectOptions(tls: WebHookTlsOptions, lookup: LookupFunction | undefin
   }
 }
 
+/**
+ * Whether a transport made with these options sends through a proxy (an explicit one, or HTTP(S)_PROXY set). Its
+ * `lookup` then only serves the targets that NO_PROXY sends direct: the others are resolved by the proxy.
+ */
+export function proxyInUse(options: Pick<WebHookUndiciTransportOptions, 'proxy' | 'dispatcher'> = {}): boolean {
+  if (options.dispatcher !== undefined) return false
+  const proxy = options.proxy ?? 'env'
+  return proxy !== false && (proxy !== 'env' || PROXY_VARIABLES.some(name => process.env[name]))
+}
+
 function createDispatcher(options: WebHookUndiciTransportOptions, tls: WebHookTlsOptions): Dispatcher {
   const agentOptions = {
     connections: options.connections ?? 64,
     keepAliveTimeout: options.keepAliveTimeout ?? 4000,
     connect: connectOptions(tls, options.lookup),
   }
+  if (!proxyInUse(options)) return new Agent(agentOptions)
+  // Through a proxy, undici takes the TLS settings of the target's connection (inside the tunnel) from `requestTls`.
+  const proxied = { ...agentOptions, requestTls: connectOptions(tls, undefined) }
   const proxy = options.proxy ?? 'env'
-  if (proxy === false || (proxy === 'env' && !PROXY_VARIABLES.some(name => process.env[name]))) {
-    return new Agent(agentOptions)
-  }
-  if (proxy === 'env') return new EnvHttpProxyAgent(agentOptions)
-  return new ProxyAgent({ ...agentOptions, uri: proxy })
+  if (proxy === 'env') return new EnvHttpProxyAgent(proxied)
+  return new ProxyAgent({ ...proxied, uri: proxy as string })
 }
 
 /**
