@@ -44,6 +44,8 @@ export class Endpoint {
   blockedCount = 0
   /** Pres not finished yet, by callId. */
   readonly pendingPre = new Map<string, number>()
+  /** Calls whose pre the queue bounds left in a durable store: their posts wait there too. */
+  readonly spilledPre = new Set<string>()
   inFlight = 0
   /** FIFO mode: slots held by a delivery waiting for its retry. */
   holding = 0
@@ -57,6 +59,7 @@ export class Endpoint {
   failed = 0
   retried = 0
   dropped = 0
+  spilled = 0
   readonly latency = new LatencyRing()
 
   /** Called when retries are due again (the engine starts what it can). */
@@ -88,6 +91,7 @@ export class Endpoint {
 
   /** A pre of `callId` is on its way: the call's posts wait until it is done. */
   holdPre(callId: string): void {
+    this.spilledPre.delete(callId)
     this.pendingPre.set(callId, (this.pendingPre.get(callId) ?? 0) + 1)
   }
 
@@ -164,6 +168,7 @@ export class Endpoint {
       failed: this.failed,
       retried: this.retried,
       dropped: this.dropped,
+      spilled: this.spilled,
       latency: this.latency.percentiles(),
       breaker: this.breaker.state,
       gone: this.gone,

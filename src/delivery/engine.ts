@@ -10,7 +10,7 @@ import { Endpoint, type Job } from './endpoint.js'
 import { flatten, infoOf, jobFromStored, newJob } from './job.js'
 import { DeliveryEvents } from './events.js'
 import { createJournal, type Journal } from './journal.js'
-import { createLoop, type LoopState } from './loop.js'
+import { type Accepted, createLoop, type LoopState } from './loop.js'
 import { createStoreWorker } from './store-worker.js'
 import { createReporter } from './report.js'
 import { assertReconfigurable, DEFAULT_CLOSE_TIMEOUT, sameSafeUrls } from './options.js'
@@ -68,17 +68,16 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     goneError,
     newJob: (hook, stored) => jobFromStored(stored, hook, endpointOf(hook)),
   })
-  const journal = createJournal(config, requeue, worker)
+  const journal = createJournal(config, requeue, worker, () => state.queue.maxSize - state.pendingTotal)
   state.journal = journal
 
-  /** Re-queues a delivery from the store (recovered or replayed); false when no hook has its endpoint any more. */
-  function requeue(stored: WebHookStoredDelivery): boolean {
+  /** Re-queues a delivery from the store (recovered or replayed); `refused` when no hook has its endpoint any more. */
+  function requeue(stored: WebHookStoredDelivery): Accepted | 'refused' {
     const hook = hooksByEndpoint.get(stored.endpoint)
-    if (hook === undefined || state.closing) return false
+    if (hook === undefined || state.closing) return 'refused'
     const job = jobFromStored(stored, hook, endpointOf(hook))
     job.dueAt = stored.notBefore
-    accept(job)
-    return true
+    return accept(job)
   }
 
   function indexHooks(hooks: readonly ResolvedHook[]): void {

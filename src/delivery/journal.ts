@@ -18,6 +18,13 @@ const POLL_LIMIT = 256
 export interface Journal {
   /** The store schedules fire-and-forget deliveries itself (`store.run`): the engine only enqueues them. */
   readonly delegates: boolean
+  /**
+   * A durable store that can take a delivery back (`store.release`): what the queue bounds leave out of memory waits
+   * there instead of being dropped, and is leased back when there is room.
+   */
+  readonly spills: boolean
+  /** Hands an enqueued delivery back to the store, not leased (see `spills`). */
+  spill(job: Job): void
   enqueue(job: Job): void
   /** A waited delivery (waitForResponse, veto): written before its request, except to a store that schedules. */
   enqueueWaited(job: Job): void
@@ -50,12 +57,15 @@ export function stored(job: Job): WebHookStoredDelivery {
 
 export function createJournal(
   config: ResolvedConfig,
-  requeue: (delivery: WebHookStoredDelivery) => boolean,
-  worker?: WebHookStoreWorker
+  /** Hands a stored delivery to the engine: `queued` in memory, `spilled` back to the store, or not taken. */
+  requeue: (delivery: WebHookStoredDelivery) => 'queued' | 'spilled' | 'dropped' | 'refused',
+  worker?: WebHookStoreWorker,
+  room: () => number = () => POLL_LIMIT
 ): Journal {
   const store: WebHookStore = config.store ?? memoryStore()
   const durable = store.durable
   const delegates = durable && typeof store.run === 'function' && worker !== undefined
+  const spills = durable && !delegates && typeof store.release === 'function'
   /** Ids this engine holds in memory, so a lease does not bring them in twice. */
   const held = new Set<string>()
   let poller: ReturnType<typeof setInterval> | undefined
@@ -74,10 +84,13 @@ export function createJournal(
   }
 
   async function poll(): Promise<void> {
-    const leased = await store.lease({ limit: POLL_LIMIT, leaseMs: LEASE_MS, now: Date.now() })
+    // No more than the queue bounds have room for: the rest stays in the store, unleased.
+    const limit = Math.min(POLL_LIMIT, room())
+    if (limit <= 0) return
+    const leased = await store.lease({ limit, leaseMs: LEASE_MS, now: Date.now() })
     for (const delivery of leased) {
       if (held.has(delivery.id)) continue
-      if (requeue(delivery)) held.add(delivery.id)
+      if (requeue(delivery) === 'queued') held.add(delivery.id)
     }
   }
 
@@ -109,6 +122,11 @@ export function createJournal(
 
   return {
     delegates,
+    spills,
+    spill(job) {
+      held.delete(job.delivery.id)
+      run(() => store.release?.(job.delivery.id, job.dueAt))
+    },
     enqueue,
     enqueueWaited(job) {
       if (!delegates) enqueue(job)
@@ -145,10 +163,9 @@ export function createJournal(
           count++
           continue
         }
-        if (requeue(delivery)) {
-          if (durable) held.add(delivery.id)
-          count++
-        }
+        const taken = requeue(delivery)
+        if (taken === 'queued' && durable) held.add(delivery.id)
+        if (taken === 'queued' || taken === 'spilled') count++
       }
       return count
     },

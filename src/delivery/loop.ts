@@ -41,20 +41,32 @@ export interface LoopState {
 
 export type Loop = ReturnType<typeof createLoop>
 
+/** Where `accept` put a job. */
+export type Accepted = 'queued' | 'spilled' | 'dropped'
+
 export function createLoop(state: LoopState) {
   // -- intake -----------------------------------------------------------------------------------------------------
 
-  /** Queues a fire-and-forget job (from `enqueue`, or recovered from a durable store). */
-  function accept(job: Job): void {
+  /**
+   * Queues a fire-and-forget job (from `enqueue`, or recovered from a durable store). Says where it went: `queued`
+   * (in memory: queued, or ended at once for a 410 endpoint), `spilled` (left in a durable store that can take it back,
+   * `journal.spills`) or `dropped` (the overflow policy).
+   */
+  function accept(job: Job): Accepted {
     const { endpoint, delivery } = job
-    if (
+    const full =
       !endpoint.gone &&
       (endpoint.pending >= state.queue.maxSizePerEndpoint || state.pendingTotal >= state.queue.maxSize)
-    ) {
+    // A post whose call's pre waits in the store waits there too, so that it never goes first.
+    if (state.journal.spills && (full || (delivery.type === 'post' && endpoint.spilledPre.has(delivery.callId)))) {
+      spill(job)
+      return 'spilled'
+    }
+    if (full) {
       const victim = state.queue.overflow === 'drop-oldest' ? oldestFor(endpoint) : undefined
       if (victim === undefined) {
         drop(job, 'overflow', false)
-        return
+        return 'dropped'
       }
       drop(victim, 'overflow', true)
     }
@@ -63,13 +75,22 @@ export function createLoop(state: LoopState) {
     state.pendingTotal++
     if (endpoint.gone) {
       giveUp(job, goneError(endpoint))
-      return
+      return 'queued'
     }
     if (delivery.type === 'pre') endpoint.holdPre(delivery.callId)
-    else if (endpoint.parkPost(job)) return
+    else if (endpoint.parkPost(job)) return 'queued'
     if (job.dueAt > Date.now()) endpoint.waitRetry(job)
     else endpoint.queue.push(job)
     schedule(endpoint)
+    return 'queued'
+  }
+
+  /** Leaves a job in the durable store, unleased: the journal leases it back when the bounds have room. */
+  function spill(job: Job): void {
+    const { endpoint, delivery } = job
+    if (delivery.type === 'pre') endpoint.spilledPre.add(delivery.callId)
+    endpoint.spilled++
+    state.journal.spill(job)
   }
 
   function oldestFor(endpoint: Endpoint): Job | undefined {

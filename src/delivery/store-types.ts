@@ -107,6 +107,12 @@ export interface WebHookStore {
   lease(options: WebHookLease): MaybePromise<WebHookStoredDelivery[]>
   /** Delivered (or handed back to the caller): forget it. */
   ack(id: string): MaybePromise<void>
+  /**
+   * Optional: the engine had no room for this delivery in memory (`queue.maxSize`, `queue.maxSizePerEndpoint`): keep
+   * it, not leased, due at `notBefore`; `lease` offers it again. Without it, a durable store's deliveries over the
+   * bounds are dropped (and removed) like the memory store's.
+   */
+  release?(id: string, notBefore: number): MaybePromise<void>
   /** An attempt failed: the next is due at `at` (ms since the epoch), after `attempts` attempts. */
   retryAt(id: string, at: number, attempts: number): MaybePromise<void>
   /** Given up: move it to the dead letters. */

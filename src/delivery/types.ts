@@ -173,6 +173,11 @@ export interface WebHookEndpointStats {
   retried: number
   /** Deliveries dropped by the overflow policy or close. */
   dropped: number
+  /**
+   * Deliveries the queue bounds left in a durable store (SQLite) instead of dropping them: they wait there, unleased,
+   * and are leased back when there is room. Always 0 with the memory store.
+   */
+  spilled: number
   latency: WebHookLatencyStats
   breaker: WebHookBreakerState
   /** Stopped by a 410 Gone until the next `configure`. */

@@ -98,6 +98,30 @@ describe('sqliteStore', () => {
     expect(server.requests.length).toBeGreaterThan(count)
   })
 
+  it('over the queue bounds, deliveries wait in the file instead of being dropped: each arrives once, pre first', async () => {
+    const server = await receiver(() => ({ delay: 20 }))
+    const store = sqliteStore({ filename: join(tempDir(), 'outbox.db') })
+    const call = wrap({
+      hooks: [{ method: 'a', type: 'pre/post', url: server.url, concurrency: 1 }],
+      store,
+      queue: { maxSize: 3 },
+    })
+    const dropped: string[] = []
+    call.webHooks.on('delivery:dropped', event => void dropped.push(event.delivery.id))
+    // No request starts before these calls return (requests start on a later turn of the event loop).
+    for (let n = 0; n < 6; n++) await call('a', { n })
+    expect(store.counts().pending).toBe(12)
+    const stats = Object.values(call.webHooks.stats().endpoints)[0]!
+    expect(stats.queued).toBeLessThanOrEqual(3)
+    expect(stats.spilled).toBe(9)
+    await until(() => store.counts().pending === 0, 'every hook delivered and acked', 15_000)
+    expect(dropped).toEqual([])
+    expect(server.requests).toHaveLength(12)
+    expect(uniqueIds(server).size).toBe(12)
+    const order = server.requests.map(request => `${request.json.type} ${request.json.params.n}`)
+    for (let n = 0; n < 6; n++) expect(order.indexOf(`pre ${n}`)).toBeLessThan(order.indexOf(`post ${n}`))
+  })
+
   it('lease: leases of live processes are kept, those of dead ones (or an earlier run with this pid) are taken', () => {
     const filename = join(tempDir(), 'outbox.db')
     const store = sqliteStore({ filename })

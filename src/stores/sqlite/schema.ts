@@ -45,6 +45,7 @@ export interface Statements {
   insert: Statement<[PendingRow & { leaseUntil: number | null; owner: string | null }]>
   owners: Statement<[{ owner: string; now: number }], { owner: string }>
   release: Statement<[string]>
+  releaseOne: Statement<[{ id: string; notBefore: number }]>
   due: Statement<[{ now: number; limit: number }], PendingRow>
   claim: Statement<[{ id: string; leaseUntil: number; owner: string }]>
   ack: Statement<[string]>
@@ -67,6 +68,9 @@ export function prepare(db: Database): Statements {
       `SELECT DISTINCT owner FROM ${PENDING} WHERE owner IS NOT NULL AND owner != @owner AND leaseUntil > @now`
     ),
     release: db.prepare(`UPDATE ${PENDING} SET leaseUntil = NULL, owner = NULL WHERE owner = ?`),
+    releaseOne: db.prepare(
+      `UPDATE ${PENDING} SET leaseUntil = NULL, owner = NULL, notBefore = @notBefore WHERE id = @id`
+    ),
     due: db.prepare(
       `SELECT ${fields} FROM ${PENDING} WHERE notBefore <= @now AND (leaseUntil IS NULL OR leaseUntil <= @now)
        ORDER BY createdAt LIMIT @limit`

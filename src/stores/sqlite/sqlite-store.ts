@@ -48,6 +48,7 @@ export interface WebHookSqliteStore extends WebHookStore {
   enqueue(delivery: WebHookStoredDelivery, leaseUntil: number): void
   lease(options: WebHookLease): WebHookStoredDelivery[]
   ack(id: string): void
+  release(id: string, notBefore: number): void
   retryAt(id: string, at: number, attempts: number): void
   deadLetter(letter: WebHookDeadLetter): void
   listDeadLetters(options?: { limit?: number }): WebHookDeadLetter[]
@@ -199,6 +200,10 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
     ack(id) {
       assertOpen()
       sql.ack.run(id)
+    },
+    release(id, notBefore) {
+      assertOpen()
+      sql.releaseOne.run({ id, notBefore })
     },
     retryAt(id, at, attempts) {
       assertOpen()
