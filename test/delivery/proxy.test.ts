@@ -68,35 +68,31 @@ describe('proxy', () => {
       else callback(null, '127.0.0.1', 4)
     }) as never
 
-    it('checks the target before the request: the proxy would reach a loopback receiver, it is refused', async () => {
+    /** One hook to `receiver.test` through the proxy of HTTP_PROXY (the engine's default transport), sent. */
+    async function sendThroughProxy(safeUrls: { allow?: string[] }) {
       process.env.HTTP_PROXY = proxyUrl
       delete process.env.NO_PROXY
       delete process.env.no_proxy
       const server = await receiver()
       const call = wrap({
         hooks: [{ method: 'a', type: 'post', url: `http://receiver.test:${server.port}/`, retry: false }],
-        safeUrls: { lookup },
+        safeUrls: { lookup, ...safeUrls },
       })
       const events = record(call)
       await call('a', {})
-      await until(() => events['delivery:given-up'].length === 1)
+      await until(() => events['delivery:succeeded'].length + events['delivery:given-up'].length === 1)
+      return { server, events }
+    }
+
+    it('checks the target before the request: the proxy would reach a loopback receiver, it is refused', async () => {
+      const { server, events } = await sendThroughProxy({})
       expect(events['delivery:given-up'][0]!.error).toMatchObject({ code: 'ERR_WEB_HOOK_UNSAFE_URL' })
       expect(tunnels).toHaveLength(0)
       expect(server.requests).toHaveLength(0)
     })
 
     it('delivers through the proxy to an allowed target (the proxy itself is not checked)', async () => {
-      process.env.HTTP_PROXY = proxyUrl
-      delete process.env.NO_PROXY
-      delete process.env.no_proxy
-      const server = await receiver()
-      const call = wrap({
-        hooks: [{ method: 'a', type: 'post', url: `http://receiver.test:${server.port}/`, retry: false }],
-        safeUrls: { lookup, allow: ['receiver.test'] },
-      })
-      const events = record(call)
-      await call('a', {})
-      await until(() => events['delivery:succeeded'].length + events['delivery:given-up'].length === 1)
+      const { server, events } = await sendThroughProxy({ allow: ['receiver.test'] })
       expect(events['delivery:succeeded']).toHaveLength(1)
       expect(tunnels).toEqual([`receiver.test:${server.port}`])
     })
