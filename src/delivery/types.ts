@@ -174,8 +174,9 @@ export interface WebHookEndpointStats {
   /** Deliveries dropped by the overflow policy or close. */
   dropped: number
   /**
-   * Deliveries the queue bounds left in a durable store (SQLite) instead of dropping them: they wait there, unleased,
-   * and are leased back when there is room. Always 0 with the memory store.
+   * Times the queue bounds left a delivery in a durable store (SQLite) instead of dropping it: it waits there,
+   * unleased, and is leased back when there is room (left there again, it counts again). Always 0 with the memory
+   * store.
    */
   spilled: number
   latency: WebHookLatencyStats
