@@ -44,8 +44,12 @@ export class Endpoint {
   blockedCount = 0
   /** Pres not finished yet, by callId. */
   readonly pendingPre = new Map<string, number>()
-  /** Calls whose pre the queue bounds left in a durable store: their posts wait there too. */
-  readonly spilledPre = new Set<string>()
+  /**
+   * Some of this endpoint's deliveries wait in a durable store for room (spilled): new ones wait there too, behind
+   * them, until the store has none due. Keeps the endpoint's order (a call's post never before its pre) with nothing
+   * kept in memory per spilled delivery.
+   */
+  backlog = false
   inFlight = 0
   /** FIFO mode: slots held by a delivery waiting for its retry. */
   holding = 0
@@ -91,7 +95,6 @@ export class Endpoint {
 
   /** A pre of `callId` is on its way: the call's posts wait until it is done. */
   holdPre(callId: string): void {
-    this.spilledPre.delete(callId)
     this.pendingPre.set(callId, (this.pendingPre.get(callId) ?? 0) + 1)
   }
 

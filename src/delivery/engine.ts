@@ -68,7 +68,16 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     goneError,
     newJob: (hook, stored) => jobFromStored(stored, hook, endpointOf(hook)),
   })
-  const journal = createJournal(config, requeue, worker, () => state.queue.maxSize - state.pendingTotal)
+  const journal = createJournal(
+    config,
+    requeue,
+    worker,
+    () => state.queue.maxSize - state.pendingTotal,
+    // The store has no due delivery left: new deliveries need not wait behind a backlog there any more.
+    () => {
+      for (const endpoint of endpoints.values()) endpoint.backlog = false
+    }
+  )
   state.journal = journal
 
   /** Re-queues a delivery from the store (recovered or replayed); `refused` when no hook has its endpoint any more. */
@@ -77,7 +86,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     if (hook === undefined || state.closing) return 'refused'
     const job = jobFromStored(stored, hook, endpointOf(hook))
     job.dueAt = stored.notBefore
-    return accept(job)
+    return accept(job, true)
   }
 
   function indexHooks(hooks: readonly ResolvedHook[]): void {

@@ -60,7 +60,9 @@ export function createJournal(
   /** Hands a stored delivery to the engine: `queued` in memory, `spilled` back to the store, or not taken. */
   requeue: (delivery: WebHookStoredDelivery) => 'queued' | 'spilled' | 'dropped' | 'refused',
   worker?: WebHookStoreWorker,
-  room: () => number = () => POLL_LIMIT
+  room: () => number = () => POLL_LIMIT,
+  /** A lease found fewer due deliveries than it asked for: none is left waiting in the store. */
+  drained: () => void = () => {}
 ): Journal {
   const store: WebHookStore = config.store ?? memoryStore()
   const durable = store.durable
@@ -88,6 +90,8 @@ export function createJournal(
     const limit = Math.min(POLL_LIMIT, room())
     if (limit <= 0) return
     const leased = await store.lease({ limit, leaseMs: LEASE_MS, now: Date.now() })
+    // First, so that a delivery spilled again below (its endpoint still full) marks its endpoint's backlog again.
+    if (leased.length < limit) drained()
     for (const delivery of leased) {
       if (held.has(delivery.id)) continue
       if (requeue(delivery) === 'queued') held.add(delivery.id)

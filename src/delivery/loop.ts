@@ -48,17 +48,17 @@ export function createLoop(state: LoopState) {
   // -- intake -----------------------------------------------------------------------------------------------------
 
   /**
-   * Queues a fire-and-forget job (from `enqueue`, or recovered from a durable store). Says where it went: `queued`
+   * Queues a fire-and-forget job (from `enqueue`, or `stored`: leased from a durable store). Says where it went: `queued`
    * (in memory: queued, or ended at once for a 410 endpoint), `spilled` (left in a durable store that can take it back,
    * `journal.spills`) or `dropped` (the overflow policy).
    */
-  function accept(job: Job): Accepted {
+  function accept(job: Job, stored = false): Accepted {
     const { endpoint, delivery } = job
     const full =
       !endpoint.gone &&
       (endpoint.pending >= state.queue.maxSizePerEndpoint || state.pendingTotal >= state.queue.maxSize)
-    // A post whose call's pre waits in the store waits there too, so that it never goes first.
-    if (state.journal.spills && (full || (delivery.type === 'post' && endpoint.spilledPre.has(delivery.callId)))) {
+    // While some of the endpoint's deliveries wait in the store, new ones wait behind them (see `Endpoint.backlog`).
+    if (state.journal.spills && (full || (endpoint.backlog && !stored))) {
       spill(job)
       return 'spilled'
     }
@@ -87,8 +87,8 @@ export function createLoop(state: LoopState) {
 
   /** Leaves a job in the durable store, unleased: the journal leases it back when the bounds have room. */
   function spill(job: Job): void {
-    const { endpoint, delivery } = job
-    if (delivery.type === 'pre') endpoint.spilledPre.add(delivery.callId)
+    const { endpoint } = job
+    endpoint.backlog = true
     endpoint.spilled++
     state.journal.spill(job)
   }
