@@ -22,7 +22,14 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   // Engine-level options, resolved and validated by normalizeConfig; `configure` may replace them (see below).
   let { breaker, source } = config
   const ownTransport = config.transport === undefined
-  const defaultTransport = () => undiciTransport(state.safeUrls === undefined ? {} : { lookup: state.safeUrls.lookup })
+  /**
+   * Makes the engine's own transport, with the safe-URL lookup, and says where safe URLs are checked: at connect time,
+   * except through a proxy, where the connection is to the proxy and the proxy resolves the target.
+   */
+  function useDefaultTransport(): void {
+    state.transport = undiciTransport(state.safeUrls === undefined ? {} : { lookup: state.safeUrls.lookup })
+    state.connectTimeCheck = !proxyInUse()
+  }
   const events = new DeliveryEvents((error, event) =>
     config.logger?.warn('web hook event listener threw', { event, error })
   )
@@ -31,8 +38,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     queue: config.queue,
     safeUrls: config.safeUrls,
     transport: config.transport as WebHookTransport,
-    // Through a proxy the default transport connects to the proxy, not to the target: no connect-time check then.
-    connectTimeCheck: ownTransport && !proxyInUse(),
+    connectTimeCheck: false,
     report: createReporter(config, events),
     journal: undefined as unknown as Journal,
     endpoints: new Map<string, Endpoint>(),
@@ -43,7 +49,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     drained: undefined,
     inFlightJobs: new Set<Job>(),
   }
-  if (ownTransport) state.transport = defaultTransport()
+  if (ownTransport) useDefaultTransport()
   const { endpoints, report } = state
   const { accept, schedule, pump, pause, goneError, markGone, giveUp, drop, finish } = createLoop(state)
   const hooksByEndpoint = new Map<string, ResolvedHook>()
@@ -73,7 +79,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     requeue,
     worker,
     () => state.queue.maxSize - state.pendingTotal,
-    // The store has no due delivery left: new deliveries need not wait behind a backlog there any more.
+    // nothingDue: new deliveries need not wait behind a backlog in the store any more.
     () => {
       for (const endpoint of endpoints.values()) endpoint.backlog = false
     }
@@ -163,8 +169,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
         if (ownTransport) {
           // Pooled keep-alive sockets would skip the new lookup: a fresh pool; the old one finishes what it has.
           const previous = state.transport
-          state.transport = defaultTransport()
-          state.connectTimeCheck = !proxyInUse()
+          useDefaultTransport()
           previous.close?.().catch(() => {})
         }
       }

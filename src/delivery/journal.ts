@@ -6,6 +6,8 @@
 import type { ResolvedConfig } from '../config/normalized.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { Job } from './endpoint.js'
+import { infoOf } from './job.js'
+import type { Accepted } from './loop.js'
 import { memoryStore } from './memory-store.js'
 import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 
@@ -39,34 +41,24 @@ export interface Journal {
   close(): Promise<void>
 }
 
+/** The job as a store keeps it: what events show (`infoOf`), plus its queue key and due time. */
 export function stored(job: Job): WebHookStoredDelivery {
-  const { delivery } = job
-  return {
-    id: delivery.id,
-    endpoint: delivery.hook.endpoint,
-    url: delivery.hook.safeUrl,
-    type: delivery.type,
-    method: delivery.method,
-    callId: delivery.callId,
-    body: delivery.body,
-    createdAt: delivery.createdAt,
-    attempts: job.attempts,
-    notBefore: job.dueAt,
-  }
+  return { ...infoOf(job), endpoint: job.delivery.hook.endpoint, notBefore: job.dueAt }
 }
 
 export function createJournal(
   config: ResolvedConfig,
   /** Hands a stored delivery to the engine: `queued` in memory, `spilled` back to the store, or not taken. */
-  requeue: (delivery: WebHookStoredDelivery) => 'queued' | 'spilled' | 'dropped' | 'refused',
-  worker?: WebHookStoreWorker,
-  room: () => number = () => POLL_LIMIT,
+  requeue: (delivery: WebHookStoredDelivery) => Accepted | 'refused',
+  worker: WebHookStoreWorker,
+  /** How many more deliveries the queue bounds have room for. */
+  room: () => number,
   /** A lease found fewer due deliveries than it asked for: none is left waiting in the store. */
-  drained: () => void = () => {}
+  nothingDue: () => void
 ): Journal {
   const store: WebHookStore = config.store ?? memoryStore()
   const durable = store.durable
-  const delegates = durable && typeof store.run === 'function' && worker !== undefined
+  const delegates = durable && typeof store.run === 'function'
   const spills = durable && !delegates && typeof store.release === 'function'
   /** Ids this engine holds in memory, so a lease does not bring them in twice. */
   const held = new Set<string>()
@@ -91,7 +83,7 @@ export function createJournal(
     if (limit <= 0) return
     const leased = await store.lease({ limit, leaseMs: LEASE_MS, now: Date.now() })
     // First, so that a delivery spilled again below (its endpoint still full) marks its endpoint's backlog again.
-    if (leased.length < limit) drained()
+    if (leased.length < limit) nothingDue()
     for (const delivery of leased) {
       if (held.has(delivery.id)) continue
       if (requeue(delivery) === 'queued') held.add(delivery.id)
@@ -102,7 +94,7 @@ export function createJournal(
     setImmediate(() =>
       run(async () => {
         await store.open?.({ onError })
-        await store.run?.(worker!)
+        await store.run?.(worker)
       })
     )
   } else if (durable) {
