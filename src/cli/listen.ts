@@ -4,8 +4,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isWebHookError } from '../errors/web-hook-error.js'
+import { compileMethodPattern, isMethodPattern } from '../patterns/method-pattern.js'
 import { createReceiver } from '../receiver/create-receiver.js'
-import { compilePattern } from '../receiver/pattern.js'
 import type { WebHookReceiver } from '../receiver/receiver.js'
 import { integer, parse } from './args.js'
 import { withCards } from './cards.js'
@@ -60,11 +60,10 @@ export async function listen(
   const port = integer('port', values.port, 8080, 0, 65535)
   const host = values.host ?? '127.0.0.1'
   const denials = (values.deny ?? []).map(pattern => {
-    try {
-      return compilePattern(pattern, '--deny')
-    } catch {
-      throw new CliError(`--deny ${JSON.stringify(pattern)}: expected a method (vm.delete), a prefix (vm.*) or *`)
+    if (!isMethodPattern(pattern)) {
+      throw new CliError(`--deny ${JSON.stringify(pattern)}: expected a method (vm.delete) or a pattern (vm.*, *)`)
     }
+    return compileMethodPattern(pattern).test
   })
   const reason = values.reason ?? 'denied by rpc-web-hooks listen'
   const style = createStyle(io.stdout)

@@ -9,7 +9,7 @@
  * pattern, a pattern with a longer literal prefix beats a shorter one (`vm.*` beats `v*`), and `*` comes last. Hooks of
  * equal specificity all fire (two exact entries, as in Xen Orchestra). `exclude` removes methods from a hook.
  */
-import { compileMethodPattern, type MethodMatcher } from './method-pattern.js'
+import { compileMethodPattern, type MethodMatcher } from '../patterns/method-pattern.js'
 import type { ResolvedHook } from './normalized.js'
 
 /** The hooks of one method, split by event. */

@@ -9,6 +9,7 @@ import type { WebHookRequestError } from '../errors/request-error.js'
 import { WebHookVerificationError } from '../errors/verification-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { AnyWebHookMethods, WebHookMethodMap, WebHookPayload } from '../payload/types.js'
+import { compileMethodPattern, isMethodPattern, METHOD_PATTERN_SYNTAX } from '../patterns/method-pattern.js'
 import { decodeSecret } from '../security/secret.js'
 import { createCorrelator } from './correlation.js'
 import { createMemoryDedupeStore } from './dedupe.js'
@@ -16,7 +17,6 @@ import { createFetchAdapter } from './fetch.js'
 import { checkRequest, errorResponse, jsonResponse, noContent, normalizeHeaders, tooLarge } from './http.js'
 import { createNodeAdapter } from './node.js'
 import { isWebHookTestPayload, parseWebHookPayload } from './parse.js'
-import { compilePattern } from './pattern.js'
 import type { WebHookReceiver } from './receiver.js'
 import type { WebHookReceiverOptions, WebHookResponseOutput } from './types.js'
 import { verifyWebHook } from './verify.js'
@@ -180,7 +180,15 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
     if (typeof fn !== 'function') {
       throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', `${where}(handler)`, 'the handler must be a function')
     }
-    handlers.push({ type, match: compilePattern(pattern, `${where}(pattern)`), fn: fn as Handler['fn'] })
+    if (!isMethodPattern(pattern)) {
+      throw new WebHookConfigError(
+        'ERR_WEB_HOOK_CONFIG_VALUE',
+        `${where}(pattern)`,
+        `expected ${METHOD_PATTERN_SYNTAX}, got ${JSON.stringify(pattern)}`
+      )
+    }
+    const { test } = compileMethodPattern(pattern)
+    handlers.push({ type, match: test, fn: fn as Handler['fn'] })
   }
 
   const receiver: WebHookReceiver<Api> = {

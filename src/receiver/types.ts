@@ -17,18 +17,18 @@ import type { WebHookHeadersInput } from './verify.js'
 
 type Methods<Api> = keyof Api & string
 
+/** A pattern as a template literal type: each `*` becomes `${string}` (`vm.*.create` → `vm.${string}.create`). */
+type PatternTemplate<Pattern extends string> = Pattern extends `${infer Head}*${infer Tail}`
+  ? `${Head}${string}${PatternTemplate<Tail>}`
+  : Pattern
+
 /**
- * The methods of `Api` matched by a pattern: an exact name, a prefix ending with `*` (`vm.*`), or `*`. With the
- * default (untyped) map, any method.
+ * The methods of `Api` matched by a pattern: an exact name, or a pattern in which `*` matches any run (`vm.*`,
+ * `vm.*.create`, `*`); the sender's syntax (docs/configuration.md#method-patterns). With the default (untyped) map,
+ * any method.
  */
 export type WebHookMatchedMethods<Api extends WebHookMethodMap<Api>, Pattern extends string> =
-  string extends Methods<Api>
-    ? string
-    : Pattern extends '*'
-      ? Methods<Api>
-      : Pattern extends `${infer Prefix}*`
-        ? Extract<Methods<Api>, `${Prefix}${string}`>
-        : Extract<Methods<Api>, Pattern>
+  string extends Methods<Api> ? string : Extract<Methods<Api>, PatternTemplate<Pattern>>
 
 /** The part of a method map matched by a pattern (a method map itself). */
 export type WebHookMatchedApi<Api extends WebHookMethodMap<Api>, Pattern extends string> = Pick<
@@ -46,8 +46,11 @@ export type WebHookCheckPattern<Api extends WebHookMethodMap<Api>, Pattern exten
   ? `no method of the method map matches "${Pattern}"`
   : unknown
 
-/** A method pattern: one of the map's method names (suggested by editors), a `prefix*` pattern, or `*`. */
-export type WebHookMethodPattern<Api extends WebHookMethodMap<Api>> = Methods<Api> | `${string}*` | (string & {})
+/** A method pattern: one of the map's method names (suggested by editors), or a pattern with `*` (`vm.*`, `*`). */
+export type WebHookMethodPattern<Api extends WebHookMethodMap<Api>> =
+  | Methods<Api>
+  | `${string}*${string}`
+  | (string & {})
 
 /** What a handler is given. */
 export interface WebHookHandlerState<Payload> {

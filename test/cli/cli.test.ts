@@ -48,7 +48,7 @@ describe('rpc-web-hooks', { timeout: 60_000 }, () => {
     [['listen', '--prot', '1'], "rpc-web-hooks: listen: Unknown option '--prot' (see rpc-web-hooks listen --help)"],
     [['listen', '--port', 'http'], 'rpc-web-hooks: --port must be an integer from 0 to 65535, got "http"'],
     [['listen', '--secret', 'hunter2'], 'rpc-web-hooks: --secret: is not a Standard Webhooks secret'],
-    [['listen', '--deny', 'vm.*.x'], 'rpc-web-hooks: --deny "vm.*.x": expected a method'],
+    [['listen', '--deny', ''], 'rpc-web-hooks: --deny "": expected a method'],
     [['test'], 'rpc-web-hooks: test: missing <url> (see rpc-web-hooks test --help)'],
     [['test', 'localhost:80'], 'rpc-web-hooks: test: the URL must be http or https, got localhost:'],
     [['test', 'not a url'], 'rpc-web-hooks: test: "not a url" is not a URL'],

@@ -44,6 +44,13 @@ describe('receiver types', () => {
       expectTypeOf(payload.type).toEqualTypeOf<'post'>()
       expectTypeOf(payload.duration).toEqualTypeOf<number>()
     })
+    // `*` anywhere, as on the sender
+    receiver.on('*.start', ({ payload }) => {
+      expectTypeOf(payload.method).toEqualTypeOf<'vm.start'>()
+    })
+    receiver.on('*o*', ({ payload }) => {
+      expectTypeOf(payload.method).toEqualTypeOf<'host.reboot'>()
+    })
   })
 
   it('refuses a pattern that matches no method of the map', () => {
@@ -52,6 +59,8 @@ describe('receiver types', () => {
     receiver.onPost('vm.strat', () => {})
     // @ts-expect-error no such prefix
     receiver.on('pool.*', () => {})
+    // @ts-expect-error nothing ends with .stop
+    receiver.on('*.stop', () => {})
     receiver.on('host.*', () => {})
   })
 
