@@ -4,9 +4,16 @@
  */
 import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.js'
 import type { BreakerOptions } from '../delivery/breaker.js'
-import type { QueueSettings } from '../delivery/options.js'
 import type { WebHookTransport, WebHookStore } from '../delivery/types.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
+
+/** The queue bounds and ordering, resolved (`queue` option). */
+export interface QueueSettings {
+  maxSize: number
+  maxSizePerEndpoint: number
+  overflow: 'drop-newest' | 'drop-oldest'
+  fifo: boolean
+}
 
 export interface ResolvedRetry {
   /** Delays in ms before each retry, or undefined when exponential. */

@@ -5,6 +5,12 @@
 import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
 
+/**
+ * Where an accepted job went: `queued` (in memory, or ended at once for a 410 endpoint), `spilled` (left in a durable
+ * store that can take it back) or `dropped` (the overflow policy).
+ */
+export type Accepted = 'queued' | 'spilled' | 'dropped'
+
 /** One payload for one hook: what the engine queues, signs, sends and retries. */
 export interface OutgoingDelivery {
   /** Delivery id, sent as `webhook-id`; the same on every attempt. */

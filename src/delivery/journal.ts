@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/normalized.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { Job } from './endpoint.js'
 import { infoOf } from './job.js'
-import type { Accepted } from './loop.js'
+import type { Accepted } from './engine-types.js'
 import { memoryStore } from './memory-store.js'
 import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 

@@ -8,9 +8,10 @@ import type { SafeUrlPolicy } from '../security/safe-url.js'
 import { type Attempt, runAttempt } from './attempt.js'
 import type { Endpoint, Job } from './endpoint.js'
 import { infoOf } from './job.js'
+import type { Accepted } from './engine-types.js'
 import type { Journal } from './journal.js'
 import type { Reporter } from './report.js'
-import type { QueueSettings } from './options.js'
+import type { QueueSettings } from '../config/normalized.js'
 import { nextDelay, retriesOf } from './retry.js'
 import type { WebHookDropReason, WebHookTransport } from './types.js'
 
@@ -42,7 +43,6 @@ export interface LoopState {
 export type Loop = ReturnType<typeof createLoop>
 
 /** Where `accept` put a job. */
-export type Accepted = 'queued' | 'spilled' | 'dropped'
 
 export function createLoop(state: LoopState) {
   // -- intake -----------------------------------------------------------------------------------------------------

@@ -4,15 +4,8 @@
  */
 import type { WebHookBreakerOptions, WebHookQueueOptions, WebHooksConfig } from '../config/types.js'
 import { WebHookConfigError } from '../errors/config-error.js'
-import type { ResolvedConfig } from '../config/normalized.js'
+import type { QueueSettings, ResolvedConfig } from '../config/normalized.js'
 import type { BreakerOptions } from './breaker.js'
-
-export interface QueueSettings {
-  maxSize: number
-  maxSizePerEndpoint: number
-  overflow: 'drop-newest' | 'drop-oldest'
-  fifo: boolean
-}
 
 export const DEFAULT_QUEUE: QueueSettings = {
   maxSize: 100_000,

@@ -18,20 +18,9 @@ import { checkRequest, errorResponse, jsonResponse, noContent, normalizeHeaders,
 import { createNodeAdapter } from './node.js'
 import { isWebHookTestPayload, parseWebHookPayload } from './parse.js'
 import type { WebHookReceiver } from './receiver.js'
+import type { ReceiverCore } from './core.js'
 import type { WebHookReceiverOptions, WebHookResponseOutput } from './types.js'
 import { verifyWebHook } from './verify.js'
-
-/** What the adapters need from a receiver. */
-export interface ReceiverCore {
-  readonly maxBodyBytes: number
-  readonly verifies: boolean
-  /** Checks made before reading the body; the response when the request is refused. */
-  precheck(method: string | undefined, headers: Record<string, string>): WebHookResponseOutput | undefined
-  /** Reports a refusal to `onError` and makes its response. */
-  refuse(error: WebHookRequestError): WebHookResponseOutput
-  /** Verifies, parses, deduplicates and dispatches one received body. */
-  process(body: string | Uint8Array, headers: Record<string, string>): Promise<WebHookResponseOutput>
-}
 
 interface Handler {
   type: 'pre' | 'post' | undefined

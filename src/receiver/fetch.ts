@@ -1,7 +1,7 @@
 /**
  * The Fetch API adapter: `(Request) => Promise<Response>` for Hono, Bun, Deno and workers.
  */
-import type { ReceiverCore } from './create-receiver.js'
+import type { ReceiverCore } from './core.js'
 import { declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
 import type { WebHookResponseOutput } from './types.js'
 

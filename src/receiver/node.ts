@@ -3,7 +3,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WebHookRequestError } from '../errors/request-error.js'
-import type { ReceiverCore } from './create-receiver.js'
+import type { ReceiverCore } from './core.js'
 import { declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
 import type { WebHookResponseOutput } from './types.js'
 
