@@ -12,7 +12,7 @@ import type { Accepted } from './engine-types.js'
 import type { Journal } from './journal.js'
 import type { Reporter } from './report.js'
 import type { QueueSettings } from '../config/normalized.js'
-import { nextDelay, retriesOf } from './retry.js'
+import { giveUpEffects, type OutcomeEffects, settleAttempt } from './outcome.js'
 import type { WebHookDropReason, WebHookTransport } from './types.js'
 
 /** What the loop shares with its engine: options `configure` may replace, counters, and the collaborators. */
@@ -45,6 +45,13 @@ export type Loop = ReturnType<typeof createLoop>
 /** Where `accept` put a job. */
 
 export function createLoop(state: LoopState) {
+  const effects: OutcomeEffects = {
+    get report() {
+      return state.report
+    },
+    pause: endpoint => pause(endpoint),
+  }
+
   // -- intake -----------------------------------------------------------------------------------------------------
 
   /**
@@ -136,38 +143,25 @@ export function createLoop(state: LoopState) {
     state.inFlightJobs.delete(job)
     if (job.done) return
     const { endpoint } = job
-    job.inFlight = false
     job.controller = undefined
-    endpoint.inFlight--
-    job.status = attempt.status
-    job.body = attempt.body
-    job.error = attempt.error
     const now = Date.now()
-    if (attempt.error === undefined) {
-      endpoint.delivered++
-      endpoint.latency.add(attempt.duration)
-      if (endpoint.breaker.success()) state.report.resumed(endpoint)
-      state.report.succeeded(job, attempt.duration)
-      finish(job, true)
-    } else if (attempt.status === 410) {
-      state.report.failed(job, 0, undefined)
-      giveUp(job, attempt.error)
-      markGone(endpoint)
-    } else {
-      if (endpoint.breaker.failure(now)) pause(endpoint)
-      const left = attempt.retryable ? retriesOf(job.delivery.hook.retry) - (job.attempts - 1) : 0
-      const policy = job.delivery.hook.retry
-      const delay = left > 0 && policy !== false ? nextDelay(policy, job.attempts, attempt.retryAfter) : 0
-      if (left > 0 && now + delay < job.deadline - 1) {
-        job.dueAt = now + delay
-        endpoint.retried++
-        state.report.failed(job, left, job.dueAt)
+    const outcome = settleAttempt(attempt, effects, now)
+    switch (outcome.kind) {
+      case 'delivered':
+        finish(job, true)
+        break
+      case 'gone':
+        giveUp(job, attempt.error!)
+        markGone(endpoint)
+        break
+      case 'retry':
+        job.dueAt = now + outcome.delay
         state.journal.retryAt(job)
         endpoint.waitRetry(job)
-      } else {
-        state.report.failed(job, 0, undefined)
-        giveUp(job, attempt.error)
-      }
+        break
+      case 'failed':
+        giveUp(job, attempt.error!)
+        break
     }
     schedule(endpoint)
   }
@@ -209,9 +203,7 @@ export function createLoop(state: LoopState) {
   // -- endings ----------------------------------------------------------------------------------------------------
 
   function giveUp(job: Job, error: Error): void {
-    job.error = error
-    job.endpoint.failed++
-    state.report.givenUp(job, error)
+    giveUpEffects(job, error, state.report)
     state.journal.deadLetter(job, error)
     finish(job, false)
   }

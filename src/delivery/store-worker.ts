@@ -1,7 +1,8 @@
 /**
  * The engine's side of a store that schedules deliveries itself (`WebHookStore.run`, issue 7: BullMQ): one attempt of
- * a stored delivery on the hook currently configured for its endpoint, with the engine's transport, breaker, 410
- * handling, retry policy, stats and events. The store keeps the queue, the timing and the dead letters.
+ * a stored delivery on the hook currently configured for its endpoint, with the engine's transport. What the answer
+ * means, and the counters, breaker and events that follow, are `outcome.ts`'s, as for the in-memory loop; the store
+ * keeps the queue, the timing and the dead letters.
  */
 import type { ResolvedHook } from '../config/normalized.js'
 import { WebHookStoreError } from '../errors/store-error.js'
@@ -10,7 +11,7 @@ import type { SafeUrlPolicy } from '../security/safe-url.js'
 import { runAttempt } from './attempt.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { Reporter } from './report.js'
-import { nextDelay, retriesOf } from './retry.js'
+import { giveUpEffects, settleAttempt } from './outcome.js'
 import type { WebHookStoreAttemptResult, WebHookStoreWorker } from './store-types.js'
 import type { WebHookTransport } from './types.js'
 
@@ -51,7 +52,9 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
       const endpoint = deps.endpointOf(hook)
       const job = deps.newJob(hook, stored)
       if (endpoint.gone) {
+        // As in the loop: a delivery for a retired endpoint is given up at once, with its event.
         const error = deps.goneError(endpoint)
+        giveUpEffects(job, error, report)
         return { outcome: 'failed', error, code: codeOf(error), status: 410 }
       }
       if (!endpoint.canStart()) {
@@ -62,39 +65,22 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
       job.inFlight = true
       endpoint.inFlight++
       const attempt = await runAttempt(deps.transport, job, hook.timeout, deps.safeUrls, deps.connectTimeCheck)
-      job.inFlight = false
-      endpoint.inFlight--
-      job.status = attempt.status
-      job.body = attempt.body
-      job.error = attempt.error
+      const outcome = settleAttempt(attempt, deps)
       const status = attempt.status === undefined ? {} : { status: attempt.status }
-      if (attempt.error === undefined) {
-        endpoint.delivered++
-        endpoint.latency.add(attempt.duration)
-        if (endpoint.breaker.success()) report.resumed(endpoint)
-        report.succeeded(job, attempt.duration)
-        return { outcome: 'delivered', status: attempt.status ?? 200 }
+      const error = attempt.error!
+      switch (outcome.kind) {
+        case 'delivered':
+          return { outcome: 'delivered', status: attempt.status ?? 200 }
+        case 'retry':
+          return { outcome: 'retry', delay: outcome.delay, error, ...status }
+        case 'gone':
+          giveUpEffects(job, error, report)
+          deps.markGone(endpoint)
+          return { outcome: 'failed', error, code: codeOf(error), ...status }
+        case 'failed':
+          giveUpEffects(job, error, report)
+          return { outcome: 'failed', error, code: codeOf(error), ...status }
       }
-      const now = Date.now()
-      if (attempt.status === 410) {
-        endpoint.failed++
-        report.givenUp(job, attempt.error)
-        deps.markGone(endpoint)
-        return { outcome: 'failed', error: attempt.error, code: codeOf(attempt.error), ...status }
-      }
-      if (endpoint.breaker.failure(now)) deps.pause(endpoint)
-      const policy = hook.retry
-      const left = attempt.retryable ? retriesOf(policy) - (job.attempts - 1) : 0
-      if (left > 0 && policy !== false) {
-        const delay = nextDelay(policy, job.attempts, attempt.retryAfter)
-        endpoint.retried++
-        report.failed(job, left, now + delay)
-        return { outcome: 'retry', delay, error: attempt.error, ...status }
-      }
-      report.failed(job, 0, undefined)
-      endpoint.failed++
-      report.givenUp(job, attempt.error)
-      return { outcome: 'failed', error: attempt.error, code: codeOf(attempt.error), ...status }
     },
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * What an attempt's answer means, decided once for every store: `delivered`, `retry` (after a delay: the receiver's
+ * `Retry-After` or the policy's backoff), `gone` (410: the endpoint is retired) or `failed` (given up). The effects
+ * every store shares follow from it here too: the endpoint's counters and latency, its breaker, and the events and
+ * logs of the attempt. What differs is only where the delivery goes next, which the caller does with the outcome:
+ * the in-memory loop (`loop.ts`) queues the retry or ends the job; a store that schedules itself (`store-worker.ts`)
+ * hands the outcome back to the store.
+ */
+import type { Attempt } from './attempt.js'
+import type { Endpoint, Job } from './endpoint.js'
+import type { Reporter } from './report.js'
+import { nextDelay, retriesOf } from './retry.js'
+
+export type Outcome =
+  | { kind: 'delivered' }
+  | { kind: 'retry'; delay: number; attemptsLeft: number }
+  | { kind: 'gone' }
+  | { kind: 'failed' }
+
+/**
+ * The pure decision: retried while the error is retryable, retries are left and the retry can start before the job's
+ * deadline (a waited delivery's; `Infinity` otherwise).
+ */
+export function decideOutcome(attempt: Attempt, now: number): Outcome {
+  const { job } = attempt
+  if (attempt.error === undefined) return { kind: 'delivered' }
+  if (attempt.status === 410) return { kind: 'gone' }
+  const policy = job.delivery.hook.retry
+  const attemptsLeft = attempt.retryable ? retriesOf(policy) - (job.attempts - 1) : 0
+  if (attemptsLeft <= 0 || policy === false) return { kind: 'failed' }
+  const delay = nextDelay(policy, job.attempts, attempt.retryAfter)
+  return now + delay < job.deadline - 1 ? { kind: 'retry', delay, attemptsLeft } : { kind: 'failed' }
+}
+
+export interface OutcomeEffects {
+  report: Reporter
+  /** Pauses an endpoint whose breaker has just opened. */
+  pause(endpoint: Endpoint): void
+}
+
+/**
+ * Records a finished attempt on its job and endpoint, decides its outcome and applies the effects shared by every
+ * store: counters, latency, breaker, `delivery:succeeded` / `delivery:failed` (the attempt) events. Giving up
+ * (`delivery:given-up`, the dead letter) and retiring a 410 endpoint are the caller's, with {@link giveUpEffects}.
+ */
+export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = Date.now()): Outcome {
+  const { job } = attempt
+  const { endpoint } = job
+  const { report } = effects
+  job.inFlight = false
+  endpoint.inFlight--
+  job.status = attempt.status
+  job.body = attempt.body
+  job.error = attempt.error
+  const outcome = decideOutcome(attempt, now)
+  switch (outcome.kind) {
+    case 'delivered':
+      endpoint.delivered++
+      endpoint.latency.add(attempt.duration)
+      if (endpoint.breaker.success()) report.resumed(endpoint)
+      report.succeeded(job, attempt.duration)
+      break
+    case 'gone':
+      report.failed(job, 0, undefined)
+      break
+    case 'retry':
+      if (endpoint.breaker.failure(now)) effects.pause(endpoint)
+      endpoint.retried++
+      report.failed(job, outcome.attemptsLeft, now + outcome.delay)
+      break
+    case 'failed':
+      if (endpoint.breaker.failure(now)) effects.pause(endpoint)
+      report.failed(job, 0, undefined)
+      break
+  }
+  return outcome
+}
+
+/** What giving a delivery up means for every store: counted as failed, `delivery:given-up`, `onError`. */
+export function giveUpEffects(job: Job, error: Error, report: Reporter): void {
+  job.error = error
+  job.endpoint.failed++
+  report.givenUp(job, error)
+}
