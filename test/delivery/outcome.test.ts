@@ -4,22 +4,16 @@
  * whichever store runs the delivery.
  */
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { WebHookStore, WebHooksConfig } from '../../src/index.js'
 import { bullmqStore } from '../../src/stores/bullmq/index.js'
 import { sqliteStore } from '../../src/stores/sqlite/index.js'
 import type { Reply } from '../helpers/receiver.js'
 import { onCleanup, receiver, tempDir, until, wrap } from '../stores/helpers.js'
-import { hasRedis, NO_REDIS_MESSAGE, startRedis, type TestRedis } from '../stores/redis.js'
+import { hasRedis, NO_REDIS_MESSAGE, useTestRedis } from '../stores/redis.js'
 
-let redis: TestRedis | undefined
+const redis = useTestRedis()
 let queues = 0
-beforeAll(async () => {
-  if (hasRedis) redis = await startRedis()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 const stores: Array<[string, (() => WebHookStore | undefined) | undefined]> = [
   ['memory', () => undefined],
@@ -29,7 +23,7 @@ const stores: Array<[string, (() => WebHookStore | undefined) | undefined]> = [
     hasRedis
       ? () =>
           bullmqStore({
-            connection: { host: '127.0.0.1', port: redis!.port },
+            connection: { host: '127.0.0.1', port: redis()!.port },
             queueName: `outcome-${process.pid}-${++queues}`,
           })
       : undefined,

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
+import { afterAll, beforeAll } from 'vitest'
 
 export const REDIS_BINARY = process.env.REDIS_SERVER ?? 'redis-server'
 
@@ -66,4 +67,19 @@ export async function startRedis(): Promise<TestRedis> {
       })
     },
   }
+}
+
+/**
+ * Starts a `redis-server` before the tests of the file (when there is one) and stops it after them; the result reads
+ * the running server (undefined without redis-server).
+ */
+export function useTestRedis(): () => TestRedis | undefined {
+  let redis: TestRedis | undefined
+  beforeAll(async () => {
+    if (hasRedis) redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+  return () => redis
 }
