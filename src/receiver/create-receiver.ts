@@ -20,7 +20,7 @@ import { isWebHookTestPayload, parseWebHookPayload } from './parse.js'
 import type { WebHookReceiver } from './receiver.js'
 import type { ReceiverCore } from './core.js'
 import type { WebHookReceiverOptions, WebHookResponseOutput } from './types.js'
-import { verifyWebHook } from './verify.js'
+import { verifyWithKeys } from './verify.js'
 
 interface Handler {
   type: 'pre' | 'post' | undefined
@@ -55,7 +55,8 @@ const HANDLER_FAILED = 'A handler of this receiver failed (see its logs); retry 
 export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMethods>(
   options: WebHookReceiverOptions<Api> = {}
 ): WebHookReceiver<Api> {
-  const secrets = checkSecrets(options)
+  // Checked and decoded once here; each request only computes and compares HMACs.
+  const keys = secretKeys(options)
   const tolerance = positive(options.tolerance, 300, 'tolerance', true)
   const maxBodyBytes = positive(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes')
   const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl')
@@ -131,7 +132,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
 
   const core: ReceiverCore = {
     maxBodyBytes,
-    verifies: secrets !== undefined,
+    verifies: keys !== undefined,
     precheck(method, headers) {
       const error = checkRequest(method, headers)
       return error && refuse(error, error.status)
@@ -141,7 +142,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
       let payload: WebHookPayload
       const id = headers['webhook-id']
       try {
-        const value = secrets ? verifyWebHook(body, headers, secrets, { tolerance }) : parseJson(body)
+        const value = keys ? verifyWithKeys(body, headers, keys, tolerance) : parseJson(body)
         if (isWebHookTestPayload(value)) {
           safely(() => options.onTest?.({ payload: value, webHookId: id, headers }))
           return noContent()
@@ -242,10 +243,10 @@ function parseJson(body: string | Uint8Array): unknown {
 }
 
 /**
- * The secrets, or undefined when the option is left out. A `secret` that is present but undefined, empty or `[]` is
- * an error, not "no verification": it is usually an unset environment variable, and must not turn checks off silently.
+ * The secrets, decoded, or undefined when the option is left out. A `secret` that is present but undefined, empty
+ * or `[]` is an error, not "no verification": it is usually an unset environment variable, and must not turn checks off silently.
  */
-function checkSecrets(options: { secret?: unknown }): string[] | undefined {
+function secretKeys(options: { secret?: unknown }): Uint8Array[] | undefined {
   if (!('secret' in options)) return undefined
   const { secret } = options
   const unset = 'is %s (is its environment variable set?); leave the option out to receive unsigned hooks'
@@ -256,8 +257,9 @@ function checkSecrets(options: { secret?: unknown }): string[] | undefined {
   if (secrets.length === 0) {
     throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_SECRET', 'secret', unset.replace('%s', 'an empty list'))
   }
-  secrets.forEach((value, index) => {
-    if (typeof value !== 'string' || decodeSecret(value.trim()) === undefined) {
+  return secrets.map((value, index) => {
+    const key = typeof value === 'string' ? decodeSecret(value.trim()) : undefined
+    if (key === undefined) {
       throw new WebHookConfigError(
         'ERR_WEB_HOOK_CONFIG_SECRET',
         Array.isArray(secret) ? `secret[${index}]` : 'secret',
@@ -266,8 +268,8 @@ function checkSecrets(options: { secret?: unknown }): string[] | undefined {
           : 'is not a Standard Webhooks secret: expected "whsec_" followed by the base64 of 24 to 64 bytes'
       )
     }
+    return key
   })
-  return secrets as string[]
 }
 
 function positive(value: number | undefined, fallback: number, path: string, zero = false): number {
