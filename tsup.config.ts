@@ -26,7 +26,8 @@ export default defineConfig([
   { ...common, format: ['esm'], splitting: true },
   // ky and nanoid are ESM-only: the CommonJS build bundles them so `require('rpc-web-hooks')` works on Node 20
   // (Node 20 cannot `require()` an ES module without a flag).
-  { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'] },
+  // shims: `import.meta.url` for the stores' driver loader (src/stores/peer.ts).
+  { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'], shims: true },
   // The `rpc-web-hooks` command (package.json `bin`): ESM only, no type declarations; esbuild keeps the shebang.
   // `replay` loads the durable stores' drivers on demand: they stay external (installed by the user), never bundled.
   {

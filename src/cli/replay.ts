@@ -42,19 +42,10 @@ interface Outbox {
 /** How long the command waits for Redis, ms. */
 const REDIS_TIMEOUT = 5000
 
-function missingPeer(error: unknown, name: string): CliError | undefined {
-  const { code, message } = error as { code?: string; message?: string }
-  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message?.includes(name)) {
-    return new CliError(`${name} is not installed: npm install ${name}`, 1)
-  }
-  return undefined
-}
-
 async function sqliteOutbox(filename: string): Promise<Outbox> {
   if (!existsSync(filename)) throw new CliError(`--sqlite: no such file ${JSON.stringify(filename)}`, 1)
-  const { sqliteStore } = await import('../stores/sqlite/index.js').catch(error => {
-    throw missingPeer(error, 'better-sqlite3') ?? error
-  })
+  // A missing better-sqlite3 is a WebHookStoreError naming the package to install (src/stores/peer.ts).
+  const { sqliteStore } = await import('../stores/sqlite/index.js')
   const store = sqliteStore({ filename })
   return {
     list: async () => store.listDeadLetters(),
@@ -87,9 +78,7 @@ function redisConnection(text: string) {
 
 async function redisOutbox(text: string, queueName: string | undefined, prefix: string | undefined): Promise<Outbox> {
   const connection = redisConnection(text)
-  const { bullmqStore } = await import('../stores/bullmq/index.js').catch(error => {
-    throw missingPeer(error, 'bullmq') ?? error
-  })
+  const { bullmqStore } = await import('../stores/bullmq/index.js')
   const store = bullmqStore({
     connection,
     worker: false,

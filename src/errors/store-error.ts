@@ -7,6 +7,7 @@ export type WebHookStoreErrorCode =
   | 'ERR_WEB_HOOK_STORE_UNREACHABLE'
   | 'ERR_WEB_HOOK_STORE_UNKNOWN_ENDPOINT'
   | 'ERR_WEB_HOOK_STORE_CLOSED'
+  | 'ERR_WEB_HOOK_STORE_PEER_MISSING'
 
 const HINTS: Record<WebHookStoreErrorCode, string> = {
   ERR_WEB_HOOK_STORE_OPEN:
@@ -17,11 +18,14 @@ const HINTS: Record<WebHookStoreErrorCode, string> = {
   ERR_WEB_HOOK_STORE_UNKNOWN_ENDPOINT:
     'no configured hook has this URL any more; add it back and replay the dead letter, or discard it',
   ERR_WEB_HOOK_STORE_CLOSED: 'the store was closed; create a new one',
+  ERR_WEB_HOOK_STORE_PEER_MISSING:
+    'install it in the project that depends on rpc-web-hooks, then restart; docs/durability.md says which store needs which package',
 }
 
 /**
- * A durable store (`sqliteStore`, `bullmqStore`) failed: the database cannot be opened, an option is invalid, Redis is
- * unreachable, a stored delivery's endpoint is no longer configured, or the store was closed. Thrown by the store's
+ * A durable store (`sqliteStore`, `bullmqStore`) failed: its driver (better-sqlite3, bullmq) is not installed, the
+ * database cannot be opened, an option is invalid, Redis is unreachable, a stored delivery's endpoint is no longer
+ * configured, or the store was closed. Thrown by the store's
  * factory for bad options and unopenable files; reported (logger, `onError` of the store context) otherwise. The
  * message never holds a password.
  */

@@ -32,6 +32,32 @@ describe('adapter types', () => {
     webHooksMiddleware({ hooks: [] }, { vetoErrorCode: 'x' })
   })
 
+  it('webHooksMiddleware(config, { server }) infers ServerParams from the server, built apart from applyMiddleware', () => {
+    const server = new JSONRPCServer<Caller>()
+    const middleware = webHooksMiddleware(
+      {
+        hooks: [],
+        user: ({ userId, ip }) => {
+          expectTypeOf(userId).toEqualTypeOf<string>()
+          return { id: userId, ip }
+        },
+      },
+      { server }
+    )
+    expectTypeOf(middleware).toEqualTypeOf<WebHooksMiddleware<Caller>>()
+    server.applyMiddleware(middleware)
+    middleware.webHooks.configure({ hooks: [], user: caller => ({ id: caller.userId }) })
+    // a server with only hasMethod still fits (no inference then: the type argument or applyMiddleware gives it)
+    webHooksMiddleware<Caller>(
+      { hooks: [], user: caller => ({ id: caller.userId }) },
+      { server: { hasMethod: () => true } }
+    )
+    // @ts-expect-error: the server params are the server's, not another type
+    webHooksMiddleware<{ other: number }>({ hooks: [] }, { server })
+    // @ts-expect-error: user() cannot read what the server params do not have
+    webHooksMiddleware({ hooks: [], user: ({ missing }) => ({ id: missing }) }, { server })
+  })
+
   it('the XO plugin has XO contract', () => {
     const xo: XoLike = { on() {}, removeListener() {}, apiMethods: {} }
     const plugin = createPlugin({ xo })

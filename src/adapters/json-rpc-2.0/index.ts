@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { WEB_HOOK_VETO_ERROR_CODE, webHooksMiddleware } from './middleware.js'
-export type { WebHooksMiddleware, WebHooksMiddlewareOptions } from './middleware.js'
+export type { WebHooksMiddleware, WebHooksMiddlewareOptions, WebHooksMiddlewareServer } from './middleware.js'

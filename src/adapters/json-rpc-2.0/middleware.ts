@@ -9,7 +9,6 @@ import type {
   JSONRPCErrorResponse,
   JSONRPCRequest,
   JSONRPCResponse,
-  JSONRPCServer,
   JSONRPCServerMiddleware,
   JSONRPCServerMiddlewareNext,
 } from 'json-rpc-2.0'
@@ -23,8 +22,18 @@ import { type WebHooksController, withWebHooks } from '../../with-web-hooks.js'
  */
 export const WEB_HOOK_VETO_ERROR_CODE = -32040
 
+/**
+ * What the middleware uses of the server it is applied to: its method table. `applyMiddleware`, when present (a
+ * `JSONRPCServer<ServerParams>`), only carries the server params' type, so that `webHooksMiddleware(config, { server })`
+ * infers them for `config.user` wherever the middleware is built.
+ */
+export interface WebHooksMiddlewareServer<ServerParams = void> {
+  hasMethod(name: string): boolean
+  applyMiddleware?(...middlewares: JSONRPCServerMiddleware<ServerParams>[]): void
+}
+
 /** Options of {@link webHooksMiddleware}, beside the hooks configuration. */
-export interface WebHooksMiddlewareOptions {
+export interface WebHooksMiddlewareOptions<ServerParams = void> {
   /**
    * The JSON-RPC error code answered when a veto hook refuses a call.
    * @default -32040
@@ -34,10 +43,13 @@ export interface WebHooksMiddlewareOptions {
    * The server the middleware is applied to: when given, methods it does not have fire no hooks (Xen Orchestra's
    * rule for unknown methods), so that a `*` hook is not sent for every misspelt or probing call. Without it, the
    * middleware cannot see the method table: matched unknown methods fire hooks and their post reports -32601.
+   *
+   * A `JSONRPCServer<ServerParams>` also gives the hooks' context its type: `config.user` receives `ServerParams`
+   * without a type argument.
    * @default undefined
    * @example webHooksMiddleware(config, { server })
    */
-  server?: Pick<JSONRPCServer<any>, 'hasMethod'>
+  server?: WebHooksMiddlewareServer<ServerParams>
 }
 
 /** The middleware, with the hooks' controller (`configure`, `test`, `close`, `stats`, `on`). */
@@ -71,7 +83,8 @@ class JsonRpcErrorResponse extends Error {
 
 /**
  * A `json-rpc-2.0` server middleware that sends web hooks before and after each matched call. `config.user` receives
- * the server params as its context (`server.receive(request, serverParams)`).
+ * the server params as its context (`server.receive(request, serverParams)`); their type is inferred from
+ * `options.server`, or from where the middleware is passed (`server.applyMiddleware(webHooksMiddleware(…))`).
  *
  * - a result is reported as the post `result`; an error response returned down the chain as the post `error`
  *   (`name: 'JSONRPCError'`, `code`, `message`, `data`); a method that throws, as the thrown error (the server then
@@ -82,16 +95,18 @@ class JsonRpcErrorResponse extends Error {
  *
  * @example
  * const server = new JSONRPCServer<{ userId: string }>()
- * server.applyMiddleware(
- *   webHooksMiddleware({
+ * const middleware = webHooksMiddleware(
+ *   {
  *     hooks: [{ method: 'vm.*', type: 'pre/post', url: 'https://hooks.example/rpc' }],
  *     user: ({ userId }) => ({ id: userId }),
- *   })
+ *   },
+ *   { server }
  * )
+ * server.applyMiddleware(middleware)
  */
 export function webHooksMiddleware<ServerParams = void>(
   config: WebHooksConfig<ServerParams, unknown>,
-  options: WebHooksMiddlewareOptions = {}
+  options: WebHooksMiddlewareOptions<ServerParams> = {}
 ): WebHooksMiddleware<ServerParams> {
   const vetoErrorCode = options.vetoErrorCode ?? WEB_HOOK_VETO_ERROR_CODE
   const contextual = (current: WebHooksConfig<ServerParams, unknown>): WebHooksConfig<Call<ServerParams>, unknown> => {

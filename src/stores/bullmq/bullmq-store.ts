@@ -3,7 +3,7 @@
  * uses the store deliver, with BullMQ's own retries (job attempts + a backoff strategy returning the engine's delay),
  * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters.
  */
-import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq'
+import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq'
 import type {
   WebHookDeadLetter,
   WebHookStore,
@@ -12,6 +12,7 @@ import type {
   WebHookStoreWorker,
 } from '../../delivery/store-types.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
+import { bullmq } from './driver.js'
 import { backoffStrategy, createProcessor, type JobData, PRE_MARK_TTL, preMark, redisOf } from './processor.js'
 
 /** Options of {@link bullmqStore}. */
@@ -153,6 +154,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   const maxDeadLetters = options.maxDeadLetters ?? 10_000
   const enqueueTimeout = options.enqueueTimeout ?? 5000
   const target = describeTarget(connection)
+  const { Queue, Worker } = bullmq()
   const queue = new Queue<JobData>(queueName, { connection, prefix })
   let context: WebHookStoreContext | undefined
   let worker: Worker<JobData> | undefined

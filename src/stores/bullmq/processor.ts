@@ -4,8 +4,9 @@
  * return (completed), a thrown error with the engine's delay (retry with our backoff strategy), `UnrecoverableError`
  * (failed: the dead letter), or `moveToDelayed` + `DelayedError` (postponed without counting an attempt).
  */
-import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq'
+import type { Job, Queue } from 'bullmq'
 import type { WebHookStoredDelivery, WebHookStoreWorker } from '../../delivery/store-types.js'
+import { bullmq } from './driver.js'
 
 /** What a dead letter keeps beyond the delivery. */
 export interface Failure {
@@ -77,10 +78,11 @@ async function preWait(queue: Queue, delivery: WebHookStoredDelivery): Promise<n
 
 async function postpone(job: Job, token: string | undefined, delay: number): Promise<never> {
   await job.moveToDelayed(Date.now() + delay, token)
-  throw new DelayedError()
+  throw new (bullmq().DelayedError)()
 }
 
 export function createProcessor(queue: Queue, worker: WebHookStoreWorker) {
+  const { UnrecoverableError } = bullmq()
   async function clearPre(delivery: WebHookStoredDelivery): Promise<void> {
     if (delivery.type === 'pre') await (await redisOf(queue)).del(preMark(queue, delivery))
   }

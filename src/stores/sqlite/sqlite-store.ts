@@ -2,7 +2,7 @@
  * The SQLite store (issue 7): an embedded, durable outbox on better-sqlite3. Every step of a delivery's life is one
  * synchronous statement, so the engine's write-through happens before the API call that accepted the event returns.
  */
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type {
   WebHookDeadLetter,
   WebHookLease,
@@ -11,6 +11,7 @@ import type {
 } from '../../delivery/store-types.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { isDeadOwner, newOwner } from '../owner.js'
+import { loadPeer } from '../peer.js'
 import { createSchema, type DeadRow, type PendingRow, prepare, type Statements } from './schema.js'
 
 /** Options of {@link sqliteStore}. */
@@ -95,9 +96,11 @@ function check(options: WebHookSqliteStoreOptions): void {
 }
 
 function open(options: WebHookSqliteStoreOptions): { db: Database.Database; statements: Statements } {
+  // Outside the try: a missing better-sqlite3 is its own error, not a file that cannot be opened.
+  const Driver = loadPeer<typeof Database>('better-sqlite3', 'sqlite', 'sqliteStore')
   let db: Database.Database | undefined
   try {
-    db = new Database(options.filename, { timeout: options.busyTimeout ?? 5000 })
+    db = new Driver(options.filename, { timeout: options.busyTimeout ?? 5000 })
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
     createSchema(db)
