@@ -78,6 +78,35 @@ describe.skipIf(!hasRedis)(
       await exited(other.process)
     })
 
+    it('a worker killed with SIGKILL: the jobs it held are re-sent by another process within ~10 s (defaults)', async () => {
+      // The child's worker takes jobs and the receiver never answers them; then the child is killed mid-delivery.
+      let holding = true
+      const server = await receiver(() => (holding ? { delay: 20_000 } : {}))
+      const queueName = `kill-${process.pid}-${++queues}`
+      const count = 10
+      const shared = store({ queueName })
+      const other = child('bullmq-child', [String(redis!.port), queueName, server.url, String(count), 'killed'])
+      await other.line(`enqueued ${count}`)
+      const jobs = async () => Object.values(await shared.queue.getJobCounts()).reduce((a, b) => a + b, 0)
+      await until(async () => (await jobs()) === 2 * count, `${2 * count} jobs in Redis`)
+      await until(async () => (await shared.queue.getJobCounts('active')).active > 0, 'jobs held by the child')
+      const held = (await shared.queue.getJobCounts('active')).active
+      other.process.kill('SIGKILL')
+      await exited(other.process)
+      const killedAt = Date.now()
+      holding = false
+      const before = server.requests.length
+      const answered = () => new Set(server.requests.slice(before).map(r => r.headers['webhook-id']))
+      wrap({ hooks: hooks(server.url), store: shared, breaker: false })
+      // Bounded wait, not a speed assertion: with BullMQ's 30 s lock and stalled check this took a minute or more.
+      await until(() => answered().size === 2 * count, `the ${2 * count} hooks after the kill`, 20_000)
+      console.info(
+        `bullmq SIGKILL: ${held} jobs held by the killed worker, all re-sent ${Date.now() - killedAt} ms after`
+      )
+      expectPreBeforePost(server.requests.slice(before), () => true)
+      expect(await jobs()).toBe(0)
+    }, 30_000)
+
     it('dead letters are failed jobs: listed, replayed through the engine, and replayed offline', async () => {
       const server = await receiver(() => ({ status: 400 }))
       const shared = store()
@@ -142,5 +171,14 @@ describe('bullmqStore errors', () => {
     const connection = { host: '127.0.0.1', port: 1, lazyConnect: true }
     expect(() => bullmqStore({ connection, queueName: 'a:b' })).toThrow(/queueName.*without ':'/)
     expect(() => bullmqStore({ connection, concurrency: 0 })).toThrow(/concurrency.*positive integer/)
+    expect(() => bullmqStore({ connection, lockDuration: 0 })).toThrow(/lockDuration.*positive integer/)
+    expect(() => bullmqStore({ connection, stalledInterval: 1.5 })).toThrow(/stalledInterval.*positive integer/)
+    expect(() => bullmqStore({ connection, maxStalledCount: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_WEB_HOOK_STORE_OPTIONS', message: expect.stringMatching(/maxStalledCount/) })
+    )
+    // Nothing else broke: valid values are taken.
+    const valid = bullmqStore({ connection, lockDuration: 8000, stalledInterval: 2000, maxStalledCount: 0 })
+    expect(valid.kind).toBe('bullmq')
+    onCleanup(() => valid.close())
   })
 })

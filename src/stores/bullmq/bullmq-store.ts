@@ -53,6 +53,28 @@ export interface WebHookBullmqStoreOptions {
    * @default 5000
    */
   enqueueTimeout?: number
+  /**
+   * How long a worker's hold on a job (BullMQ's job lock) lasts without being renewed, ms; the worker renews it every
+   * half of this while it works on the job. A worker that dies (SIGKILL, crash, machine lost) stops renewing: its
+   * jobs are offered again once the lock has expired and a stalled-job check has seen it (`stalledInterval`), so a
+   * killed worker's jobs are re-sent within about `lockDuration + stalledInterval` (10 s with the defaults). Raise it
+   * if the event loop of your workers can be blocked longer than this (a job would then be handed to another worker
+   * while still in flight: sent twice, with the same `webhook-id`). BullMQ's own default is 30 000.
+   * @default 5000
+   */
+  lockDuration?: number
+  /**
+   * How often each worker looks for jobs whose lock expired (stalled jobs) and puts them back in the queue, ms.
+   * BullMQ's own default is 30 000.
+   * @default 5000
+   */
+  stalledInterval?: number
+  /**
+   * How many times a job may be found stalled (its worker died while holding it) and put back; one more and it fails
+   * for good (a dead letter), which stops a delivery that crashes its workers from crashing them all in turn.
+   * @default 2
+   */
+  maxStalledCount?: number
 }
 
 /** The BullMQ store: a {@link WebHookStore} that schedules deliveries itself, plus offline replay. */
@@ -73,6 +95,10 @@ export interface WebHookBullmqStore extends WebHookStore {
 
 /** More attempts than any retry policy allows: the engine's policy decides when a delivery fails for good. */
 const MAX_ATTEMPTS = 10_000
+/** Defaults of the worker's job lock and stalled-job check: a killed worker's jobs are re-sent within ~10 s. */
+const LOCK_DURATION = 5000
+const STALLED_INTERVAL = 5000
+const MAX_STALLED_COUNT = 2
 /** At most one "unreachable" report per this many ms. */
 const REPORT_INTERVAL = 30_000
 
@@ -103,11 +129,15 @@ function check(options: WebHookBullmqStoreOptions): void {
       throw invalid(`bullmqStore({ ${name} }) must be a non-empty string without ':', got ${JSON.stringify(value)}`)
     }
   }
-  for (const name of ['concurrency', 'maxDeadLetters', 'enqueueTimeout'] as const) {
+  for (const name of ['concurrency', 'maxDeadLetters', 'enqueueTimeout', 'lockDuration', 'stalledInterval'] as const) {
     const value = options[name]
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw invalid(`bullmqStore({ ${name} }) must be a positive integer, got ${JSON.stringify(value)}`)
     }
+  }
+  const { maxStalledCount } = options
+  if (maxStalledCount !== undefined && (!Number.isInteger(maxStalledCount) || maxStalledCount < 0)) {
+    throw invalid(`bullmqStore({ maxStalledCount }) must be an integer ≥ 0, got ${JSON.stringify(maxStalledCount)}`)
   }
 }
 
@@ -256,6 +286,10 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         connection,
         prefix,
         concurrency: options.concurrency ?? 8,
+        // BullMQ's 30 s lock and stalled check left a killed worker's jobs waiting a minute or more (issue 13).
+        lockDuration: options.lockDuration ?? LOCK_DURATION,
+        stalledInterval: options.stalledInterval ?? STALLED_INTERVAL,
+        maxStalledCount: options.maxStalledCount ?? MAX_STALLED_COUNT,
         settings: { backoffStrategy },
       })
       worker.on('error', report)
