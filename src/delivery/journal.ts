@@ -16,6 +16,12 @@ const LEASE_MS = 5 * 60_000
 /** How often a durable store is asked for due deliveries, ms. */
 const POLL_MS = 1000
 const POLL_LIMIT = 256
+/**
+ * While a lease comes back full (more is due in the store) and the engine took what it leased, the next lease follows
+ * after this many ms instead of `POLL_MS`: a restarted process leases as fast as its endpoints take deliveries, not
+ * 256 a second (issue 13).
+ */
+const DRAIN_MS = 5
 
 export interface Journal {
   /** The store schedules fire-and-forget deliveries itself (`store.run`): the engine only enqueues them. */
@@ -63,6 +69,11 @@ export function createJournal(
   /** Ids this engine holds in memory, so a lease does not bring them in twice. */
   const held = new Set<string>()
   let poller: ReturnType<typeof setInterval> | undefined
+  /** The next lease while draining a backlog (see `DRAIN_MS`). */
+  let drainer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+  /** A lease is under way (an asynchronous store): the next waits for it. */
+  let polling = false
 
   function onError(error: unknown): void {
     config.logger?.error('web hook store failed', { store: store.kind, error })
@@ -78,15 +89,38 @@ export function createJournal(
   }
 
   async function poll(): Promise<void> {
+    if (drainer !== undefined || polling) return
+    polling = true
+    try {
+      await leaseDue()
+    } finally {
+      polling = false
+    }
+  }
+
+  async function leaseDue(): Promise<void> {
     // No more than the queue bounds have room for: the rest stays in the store, unleased.
     const limit = Math.min(POLL_LIMIT, room())
     if (limit <= 0) return
     const leased = await store.lease({ limit, leaseMs: LEASE_MS, now: Date.now() })
     // First, so that a delivery spilled again below (its endpoint still full) marks its endpoint's backlog again.
     if (leased.length < limit) nothingDue()
+    let taken = 0
     for (const delivery of leased) {
       if (held.has(delivery.id)) continue
-      if (requeue(delivery) === 'queued') held.add(delivery.id)
+      if (requeue(delivery) === 'queued') {
+        held.add(delivery.id)
+        taken++
+      }
+    }
+    // A full lease that the engine took: lease again soon. (Not when everything was spilled back: its endpoints are
+    // full, the 1 s poll will do.)
+    if (leased.length === limit && taken > 0 && !stopped) {
+      drainer = setTimeout(() => {
+        drainer = undefined
+        run(poll)
+      }, DRAIN_MS)
+      drainer.unref?.()
     }
   }
 
@@ -166,10 +200,14 @@ export function createJournal(
       return count
     },
     stop() {
+      stopped = true
       clearInterval(poller)
+      clearTimeout(drainer)
     },
     async close() {
+      stopped = true
       clearInterval(poller)
+      clearTimeout(drainer)
       try {
         await store.close?.()
       } catch (error) {
