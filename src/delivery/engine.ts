@@ -82,7 +82,8 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     // nothingDue: new deliveries need not wait behind a backlog in the store any more.
     () => {
       for (const endpoint of endpoints.values()) endpoint.backlog = false
-    }
+    },
+    { queue: () => state.queue, drop: job => drop(job, 'overflow', false) }
   )
   state.journal = journal
 
@@ -208,6 +209,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
 
   /** Stops intake, drains until `timeout`, then ends what is left and returns the undelivered. */
   async function shutDown(timeout: number): Promise<WebHookCloseResult> {
+    const deadline = Date.now() + timeout
     state.closing = true
     journal.stop()
     if (state.active > 0) {
@@ -219,7 +221,9 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
         }
       })
     }
-    const undelivered: WebHookDeliveryInfo[] = []
+    // Deliveries a scheduling store (BullMQ) has not confirmed get what is left of the timeout to get there.
+    await journal.settle(Math.max(0, deadline - Date.now()))
+    const undelivered: WebHookDeliveryInfo[] = journal.unsent().map(job => infoOf(job))
     for (const endpoint of endpoints.values()) {
       clearTimeout(endpoint.retryTimer)
       clearTimeout(endpoint.probeTimer)
@@ -239,7 +243,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       }
     }
     if (ownTransport) await state.transport.close?.()
-    await journal.close()
+    await journal.close(Math.max(0, deadline - Date.now()))
     undelivered.sort((a, b) => a.createdAt - b.createdAt)
     return { undelivered }
   }

@@ -9,6 +9,8 @@ import type { Job } from './endpoint.js'
 import { infoOf } from './job.js'
 import type { Accepted } from './loop.js'
 import { memoryStore } from './memory-store.js'
+import type { QueueSettings } from './options.js'
+import { StoreBuffer } from './store-buffer.js'
 import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 
 /** A durable store leases deliveries for this long, ms. */
@@ -44,7 +46,19 @@ export interface Journal {
   replay(ids?: readonly string[]): Promise<number>
   /** Stop leasing (close). */
   stop(): void
-  close(): Promise<void>
+  /** Close: gives deliveries not yet confirmed by a scheduling store up to `ms` to get there (see `StoreBuffer`). */
+  settle(ms: number): Promise<void>
+  /** Deliveries a scheduling store never confirmed (close: they are `undelivered`). */
+  unsent(): Job[]
+  /** Closes the store, waiting for it at most `ms`. */
+  close(ms: number): Promise<void>
+}
+
+/** What the journal needs of the engine's queue bounds, for what waits for a scheduling store. */
+export interface JournalBounds {
+  queue(): QueueSettings
+  /** Drops a delivery for which the bounds have no room (reported as any overflow). */
+  drop(job: Job): void
 }
 
 /** The job as a store keeps it: what events show (`infoOf`), plus its queue key and due time. */
@@ -60,7 +74,8 @@ export function createJournal(
   /** How many more deliveries the queue bounds have room for. */
   room: () => number,
   /** A lease found fewer due deliveries than it asked for: none is left waiting in the store. */
-  nothingDue: () => void
+  nothingDue: () => void,
+  bounds: JournalBounds
 ): Journal {
   const store: WebHookStore = config.store ?? memoryStore()
   const durable = store.durable
@@ -69,6 +84,17 @@ export function createJournal(
   /** Ids this engine holds in memory, so a lease does not bring them in twice. */
   const held = new Set<string>()
   let poller: ReturnType<typeof setInterval> | undefined
+  // Redis down must neither grow memory nor lose hooks silently (issue 13): bounded, reported, returned at close.
+  const buffer = delegates
+    ? new StoreBuffer({
+        send: async job => {
+          await store.enqueue(stored(job), Date.now() + LEASE_MS)
+        },
+        queue: bounds.queue,
+        room,
+        drop: bounds.drop,
+      })
+    : undefined
   /** The next lease while draining a backlog (see `DRAIN_MS`). */
   let drainer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
@@ -145,6 +171,7 @@ export function createJournal(
   }
 
   function enqueue(job: Job): void {
+    if (buffer !== undefined) return buffer.add(job)
     if (!durable) return
     held.add(job.delivery.id)
     run(() => store.enqueue(stored(job), Date.now() + LEASE_MS))
@@ -204,14 +231,26 @@ export function createJournal(
       clearInterval(poller)
       clearTimeout(drainer)
     },
-    async close() {
+    async settle(ms) {
+      await buffer?.settle(ms)
+    },
+    unsent() {
+      return buffer?.take() ?? []
+    },
+    async close(ms) {
       stopped = true
       clearInterval(poller)
       clearTimeout(drainer)
+      buffer?.stop()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      // A store that does not close in time (Redis away) goes on closing after close() has returned.
+      const late = new Promise<void>(resolve => {
+        timer = setTimeout(resolve, ms)
+      })
       try {
-        await store.close?.()
-      } catch (error) {
-        onError(error)
+        await Promise.race([Promise.resolve(store.close?.()).catch(onError), late])
+      } finally {
+        clearTimeout(timer)
       }
     },
   }

@@ -146,6 +146,16 @@ function describeTarget(connection: ConnectionOptions): string {
   return `${host}:${port}`
 }
 
+/**
+ * The queue's connection fails a command at once while Redis is away, instead of ioredis keeping every command in its
+ * unbounded offline queue (issue 13): the engine keeps what was not confirmed in its own bounded buffer and sends it
+ * again when Redis is back. An ioredis instance given as `connection` is used as it is.
+ */
+function failFast(connection: ConnectionOptions): ConnectionOptions {
+  if (typeof (connection as { connect?: unknown }).connect === 'function') return connection
+  return { ...connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 } as ConnectionOptions
+}
+
 function toDelivery(data: JobData): WebHookStoredDelivery {
   const { failure: _failure, dead: _dead, ...delivery } = data
   return delivery
@@ -166,8 +176,9 @@ function toLetter(job: Job<JobData>): WebHookDeadLetter {
 /**
  * Creates a store on Redis with BullMQ (optional peer dependencies: `npm i bullmq`). Several processes enqueue to one
  * queue and every process with `worker: true` (the default) delivers, on the hooks it has configured for the
- * delivery's endpoint. Redis being down never blocks an API call: the failure is reported (logger) and BullMQ's
- * client sends the deliveries when Redis is back (they are lost if this process dies before that).
+ * delivery's endpoint. Redis being down never blocks an API call: the failure is reported (logger), the deliveries
+ * wait in the process within the queue bounds (over them: dropped and reported) and are sent when Redis is back, or
+ * returned by `close()` in `undelivered` (they are lost if this process dies before that).
  *
  * @example
  * import { withWebHooks } from 'rpc-web-hooks'
@@ -183,7 +194,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   const maxDeadLetters = options.maxDeadLetters ?? 10_000
   const enqueueTimeout = options.enqueueTimeout ?? 5000
   const target = describeTarget(connection)
-  const queue = new Queue<JobData>(queueName, { connection, prefix })
+  const queue = new Queue<JobData>(queueName, { connection: failFast(connection), prefix })
   let context: WebHookStoreContext | undefined
   let worker: Worker<JobData> | undefined
   let lastReport = 0
@@ -251,23 +262,21 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
       const extra = { attempts: MAX_ATTEMPTS, delay: Math.max(0, delivery.notBefore - Date.now()) }
       const key = preMark(queue, delivery)
       if (delivery.type === 'post') {
-        // The call's pre to this endpoint is being written by this process: its mark goes first.
+        // The call's pre to this endpoint is being written by this process: it goes first, and if it does not get to
+        // Redis, neither does its post (both are sent again, in order, by the engine's buffer).
         await marking.get(key)
         return add(delivery, extra)
       }
       // Marks the call's pre as pending before its job exists, so that its post never runs ahead of it.
-      const mark = redisOf(queue).then(redis => redis.set(key, delivery.id, 'PX', PRE_MARK_TTL))
-      const marked = mark.then(
-        () => {},
-        () => {}
-      )
-      marking.set(key, marked)
+      const writing = redisOf(queue)
+        .then(redis => redis.set(key, delivery.id, 'PX', PRE_MARK_TTL))
+        .then(() => add(delivery, extra))
+      marking.set(key, writing)
       try {
-        await mark
+        await writing
       } finally {
-        if (marking.get(key) === marked) marking.delete(key)
+        if (marking.get(key) === writing) marking.delete(key)
       }
-      await add(delivery, extra)
     },
     lease() {
       // The queue schedules deliveries itself (`run`): nothing to lease.
