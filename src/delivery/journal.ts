@@ -171,7 +171,10 @@ export function createJournal(
   }
 
   function enqueue(job: Job): void {
-    if (buffer !== undefined) return buffer.add(job)
+    if (buffer !== undefined) {
+      buffer.add(job)
+      return
+    }
     if (!durable) return
     held.add(job.delivery.id)
     run(() => store.enqueue(stored(job), Date.now() + LEASE_MS))
