@@ -23,7 +23,9 @@ const POLL_LIMIT = 256
  * after this many ms instead of `POLL_MS`: a restarted process leases as fast as its endpoints take deliveries, not
  * 256 a second (issue 13).
  */
-const DRAIN_MS = 5
+const DRAIN_MS = 1
+/** Draining with the queue bounds full, the next look waits up to this long, ms. */
+const MAX_DRAIN_WAIT = 100
 
 export interface Journal {
   /** The store schedules fire-and-forget deliveries itself (`store.run`): the engine only enqueues them. */
@@ -97,6 +99,9 @@ export function createJournal(
     : undefined
   /** The next lease while draining a backlog (see `DRAIN_MS`). */
   let drainer: ReturnType<typeof setTimeout> | undefined
+  /** The last lease came back full and was taken: more is due in the store. */
+  let draining = false
+  let drainWait = DRAIN_MS
   let stopped = false
   /** A lease is under way (an asynchronous store): the next waits for it. */
   let polling = false
@@ -127,7 +132,11 @@ export function createJournal(
   async function leaseDue(): Promise<void> {
     // No more than the queue bounds have room for: the rest stays in the store, unleased.
     const limit = Math.min(POLL_LIMIT, room())
-    if (limit <= 0) return
+    if (limit <= 0) {
+      // Draining, the queues full: look again soon, less and less often while they stay full.
+      if (draining) drainSoon(Math.min(MAX_DRAIN_WAIT, drainWait * 2))
+      return
+    }
     const leased = await store.lease({ limit, leaseMs: LEASE_MS, now: Date.now() })
     // First, so that a delivery spilled again below (its endpoint still full) marks its endpoint's backlog again.
     if (leased.length < limit) nothingDue()
@@ -139,15 +148,20 @@ export function createJournal(
         taken++
       }
     }
-    // A full lease that the engine took: lease again soon. (Not when everything was spilled back: its endpoints are
-    // full, the 1 s poll will do.)
-    if (leased.length === limit && taken > 0 && !stopped) {
-      drainer = setTimeout(() => {
-        drainer = undefined
-        run(poll)
-      }, DRAIN_MS)
-      drainer.unref?.()
-    }
+    // A full lease that the engine took: more is due, lease again soon. (Not when everything was spilled back: its
+    // endpoints are full, the 1 s poll will do.)
+    draining = leased.length === limit && taken > 0
+    if (draining) drainSoon(DRAIN_MS)
+  }
+
+  function drainSoon(wait: number): void {
+    if (stopped || drainer !== undefined) return
+    drainWait = wait
+    drainer = setTimeout(() => {
+      drainer = undefined
+      run(poll)
+    }, wait)
+    drainer.unref?.()
   }
 
   if (delegates) {
