@@ -97,6 +97,21 @@ describe('sqliteStore', () => {
     expect(store.counts()).toEqual({ pending: 0, dead: 0 })
   }, 60_000)
 
+  it('deliveries spilled over the queue bounds come back as fast as the endpoint takes them', async () => {
+    const server = await receiver()
+    const store = sqliteStore({ filename: join(tempDir(), 'outbox.db') })
+    const call = wrap({ hooks: [hook(server.url)], store, queue: { maxSize: 100 } })
+    const count = 3000
+    const started = Date.now()
+    for (let n = 0; n < count; n++) await call('a', { n })
+    // Bounded wait, not a speed assertion: leased back at most `maxSize` a second, these took 30 s.
+    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 20_000)
+    const seconds = (Date.now() - started) / 1000
+    console.info(`sqlite spill: ${count} hooks through maxSize 100 in ${seconds} s (${Math.round(count / seconds)}/s)`)
+    expect(Object.values(call.webHooks.stats().endpoints)[0]!.spilled).toBeGreaterThan(0)
+    await until(() => store.counts().pending === 0, 'the acks')
+  }, 30_000)
+
   it('crash with requests in flight: they are sent again after the restart, same webhook-id, none lost', async () => {
     const server = await receiver(() => ({ delay: 300 }))
     const filename = join(tempDir(), 'outbox.db')
