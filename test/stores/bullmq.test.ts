@@ -203,6 +203,35 @@ describe.skipIf(!hasRedis)('bullmqStore with Redis down (real redis-server kille
     expect(numbers).toEqual(Array.from({ length: total }, (_, n) => n))
   }, 30_000)
 
+  it('the buffer keeps maxSizePerEndpoint per endpoint and the drop-newest policy', async () => {
+    const own = await ownRedis()
+    const created = bullmqStore({ connection: { host: '127.0.0.1', port: own.port }, enqueueTimeout: 300 })
+    onCleanup(() => created.close())
+    await created.queue.waitUntilReady()
+    await own.kill()
+    const urls = ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']
+    const call = wrap({
+      hooks: urls.map(url => ({ method: 'a', type: 'post' as const, url })),
+      store: created,
+      queue: { maxSizePerEndpoint: 20, overflow: 'drop-newest' },
+    })
+    const dropped: Array<{ url: string; n: number }> = []
+    call.webHooks.on('delivery:dropped', ({ reason, delivery }) => {
+      expect(reason).toBe('overflow')
+      dropped.push({ url: delivery.url, n: JSON.parse(delivery.body).params.n })
+    })
+    for (let n = 0; n < 30; n++) await call('a', { n })
+    // Each endpoint keeps its 20 oldest; its 10 newest are refused, reported one by one.
+    for (const url of urls) {
+      expect(dropped.filter(drop => drop.url === url).map(drop => drop.n)).toEqual(
+        Array.from({ length: 10 }, (_, i) => 20 + i)
+      )
+    }
+    const { undelivered } = await call.webHooks.close({ timeout: 200 })
+    expect(undelivered).toHaveLength(40)
+    expect(undelivered.every(delivery => JSON.parse(delivery.body).params.n < 20)).toBe(true)
+  }, 30_000)
+
   it('a short outage: what waits for Redis is kept in order and sent once it is back, nothing lost', async () => {
     const own = await ownRedis()
     const server = await receiver()
