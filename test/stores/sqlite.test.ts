@@ -90,7 +90,7 @@ describe('sqliteStore', () => {
     const store = sqliteStore({ filename })
     wrap({ hooks: [hook(url)], store, breaker: false })
     // Bounded wait, not a speed assertion: leasing 256 a second took 31 s for these 8000 (39 s for 10 000).
-    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 20_000)
+    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 25_000)
     const seconds = (Date.now() - restarted) / 1000
     console.info(`sqlite restart: ${count} deliveries from the file in ${seconds} s (${Math.round(count / seconds)}/s)`)
     await until(() => store.counts().pending === 0, 'the acks')

@@ -333,13 +333,12 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         1000,
         queue.waitUntilReady().catch(() => {})
       )
-      if (
-        !(await within(
-          2000,
-          queue.close().catch(() => {})
-        ))
+      // With Redis away, close() fails at once (commands fail fast): disconnect, or ioredis goes on reconnecting.
+      const closing = queue.close().then(
+        () => true,
+        () => false
       )
-        void queue.disconnect().catch(() => {})
+      if (!(await within(2000, closing)) || !(await closing)) void queue.disconnect().catch(() => {})
     },
   }
 }
