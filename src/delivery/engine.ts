@@ -83,7 +83,8 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     // nothingDue: new deliveries need not wait behind a backlog in the store any more.
     () => {
       for (const endpoint of endpoints.values()) endpoint.backlog = false
-    }
+    },
+    { queue: () => state.queue, drop: job => drop(job, 'overflow', false) }
   )
   state.journal = journal
 
@@ -209,6 +210,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
 
   /** Stops intake, drains until `timeout`, then ends what is left and returns the undelivered. */
   async function shutDown(timeout: number): Promise<WebHookCloseResult> {
+    const deadline = Date.now() + timeout
     state.closing = true
     journal.stop()
     if (state.active > 0) {
@@ -220,7 +222,9 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
         }
       })
     }
-    const undelivered: WebHookDeliveryInfo[] = []
+    // Deliveries a scheduling store (BullMQ) has not confirmed get what is left of the timeout to get there.
+    await journal.settle(Math.max(0, deadline - Date.now()))
+    const undelivered: WebHookDeliveryInfo[] = journal.unsent().map(job => infoOf(job))
     for (const endpoint of endpoints.values()) {
       clearTimeout(endpoint.retryTimer)
       clearTimeout(endpoint.probeTimer)
@@ -240,7 +244,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       }
     }
     if (ownTransport) await state.transport.close?.()
-    await journal.close()
+    await journal.close(Math.max(0, deadline - Date.now()))
     undelivered.sort((a, b) => a.createdAt - b.createdAt)
     return { undelivered }
   }

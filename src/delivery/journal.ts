@@ -9,6 +9,8 @@ import type { Job } from './endpoint.js'
 import { infoOf } from './job.js'
 import type { Accepted } from './engine-types.js'
 import { memoryStore } from './memory-store.js'
+import type { QueueSettings } from '../config/normalized.js'
+import { StoreBuffer } from './store-buffer.js'
 import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 
 /** A durable store leases deliveries for this long, ms. */
@@ -16,6 +18,14 @@ const LEASE_MS = 5 * 60_000
 /** How often a durable store is asked for due deliveries, ms. */
 const POLL_MS = 1000
 const POLL_LIMIT = 256
+/**
+ * While a lease comes back full (more is due in the store) and the engine took what it leased, the next lease follows
+ * after this many ms instead of `POLL_MS`: a restarted process leases as fast as its endpoints take deliveries, not
+ * 256 a second (issue 13).
+ */
+const DRAIN_MS = 1
+/** Draining with the queue bounds full, the next look waits up to this long, ms. */
+const MAX_DRAIN_WAIT = 100
 
 export interface Journal {
   /** The store schedules fire-and-forget deliveries itself (`store.run`): the engine only enqueues them. */
@@ -38,7 +48,19 @@ export interface Journal {
   replay(ids?: readonly string[]): Promise<number>
   /** Stop leasing (close). */
   stop(): void
-  close(): Promise<void>
+  /** Close: gives deliveries not yet confirmed by a scheduling store up to `ms` to get there (see `StoreBuffer`). */
+  settle(ms: number): Promise<void>
+  /** Deliveries a scheduling store never confirmed (close: they are `undelivered`). */
+  unsent(): Job[]
+  /** Closes the store, waiting for it at most `ms`. */
+  close(ms: number): Promise<void>
+}
+
+/** What the journal needs of the engine's queue bounds, for what waits for a scheduling store. */
+export interface JournalBounds {
+  queue(): QueueSettings
+  /** Drops a delivery for which the bounds have no room (reported as any overflow). */
+  drop(job: Job): void
 }
 
 /** The job as a store keeps it: what events show (`infoOf`), plus its queue key and due time. */
@@ -54,7 +76,8 @@ export function createJournal(
   /** How many more deliveries the queue bounds have room for. */
   room: () => number,
   /** A lease found fewer due deliveries than it asked for: none is left waiting in the store. */
-  nothingDue: () => void
+  nothingDue: () => void,
+  bounds: JournalBounds
 ): Journal {
   const store: WebHookStore = config.store ?? memoryStore()
   const durable = store.durable
@@ -63,6 +86,25 @@ export function createJournal(
   /** Ids this engine holds in memory, so a lease does not bring them in twice. */
   const held = new Set<string>()
   let poller: ReturnType<typeof setInterval> | undefined
+  // Redis down must neither grow memory nor lose hooks silently (issue 13): bounded, reported, returned at close.
+  const buffer = delegates
+    ? new StoreBuffer({
+        send: async job => {
+          await store.enqueue(stored(job), Date.now() + LEASE_MS)
+        },
+        queue: bounds.queue,
+        room,
+        drop: bounds.drop,
+      })
+    : undefined
+  /** The next lease while draining a backlog (see `DRAIN_MS`). */
+  let drainer: ReturnType<typeof setTimeout> | undefined
+  /** The last lease came back full and was taken: more is due in the store. */
+  let draining = false
+  let drainWait = DRAIN_MS
+  let stopped = false
+  /** A lease is under way (an asynchronous store): the next waits for it. */
+  let polling = false
 
   function onError(error: unknown): void {
     config.logger?.error('web hook store failed', { store: store.kind, error })
@@ -78,16 +120,48 @@ export function createJournal(
   }
 
   async function poll(): Promise<void> {
+    if (drainer !== undefined || polling) return
+    polling = true
+    try {
+      await leaseDue()
+    } finally {
+      polling = false
+    }
+  }
+
+  async function leaseDue(): Promise<void> {
     // No more than the queue bounds have room for: the rest stays in the store, unleased.
     const limit = Math.min(POLL_LIMIT, room())
-    if (limit <= 0) return
+    if (limit <= 0) {
+      // Draining, the queues full: look again soon, less and less often while they stay full.
+      if (draining) drainSoon(Math.min(MAX_DRAIN_WAIT, drainWait * 2))
+      return
+    }
     const leased = await store.lease({ limit, leaseMs: LEASE_MS, now: Date.now() })
     // First, so that a delivery spilled again below (its endpoint still full) marks its endpoint's backlog again.
     if (leased.length < limit) nothingDue()
+    let taken = 0
     for (const delivery of leased) {
       if (held.has(delivery.id)) continue
-      if (requeue(delivery) === 'queued') held.add(delivery.id)
+      if (requeue(delivery) === 'queued') {
+        held.add(delivery.id)
+        taken++
+      }
     }
+    // A full lease that the engine took: more is due, lease again soon. (Not when everything was spilled back: its
+    // endpoints are full, the 1 s poll will do.)
+    draining = leased.length === limit && taken > 0
+    if (draining) drainSoon(DRAIN_MS)
+  }
+
+  function drainSoon(wait: number): void {
+    if (stopped || drainer !== undefined) return
+    drainWait = wait
+    drainer = setTimeout(() => {
+      drainer = undefined
+      run(poll)
+    }, wait)
+    drainer.unref?.()
   }
 
   if (delegates) {
@@ -111,6 +185,10 @@ export function createJournal(
   }
 
   function enqueue(job: Job): void {
+    if (buffer !== undefined) {
+      buffer.add(job)
+      return
+    }
     if (!durable) return
     held.add(job.delivery.id)
     run(() => store.enqueue(stored(job), Date.now() + LEASE_MS))
@@ -166,14 +244,30 @@ export function createJournal(
       return count
     },
     stop() {
+      stopped = true
       clearInterval(poller)
+      clearTimeout(drainer)
     },
-    async close() {
+    async settle(ms) {
+      await buffer?.settle(ms)
+    },
+    unsent() {
+      return buffer?.take() ?? []
+    },
+    async close(ms) {
+      stopped = true
       clearInterval(poller)
+      clearTimeout(drainer)
+      buffer?.stop()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      // A store that does not close in time (Redis away) goes on closing after close() has returned.
+      const late = new Promise<void>(resolve => {
+        timer = setTimeout(resolve, ms)
+      })
       try {
-        await store.close?.()
-      } catch (error) {
-        onError(error)
+        await Promise.race([Promise.resolve(store.close?.()).catch(onError), late])
+      } finally {
+        clearTimeout(timer)
       }
     },
   }

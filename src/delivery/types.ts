@@ -196,6 +196,9 @@ export interface WebHookStats {
 
 /** What `close()` returns: the deliveries that could not be delivered before the deadline, to keep or replay. */
 export interface WebHookCloseResult {
+  /**
+   * Oldest first. With `bullmqStore`, also the deliveries Redis never confirmed (it was away): they are nowhere else.
+   */
   undelivered: readonly WebHookDeliveryInfo[]
 }
 

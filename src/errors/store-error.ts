@@ -14,7 +14,8 @@ const HINTS: Record<WebHookStoreErrorCode, string> = {
     'check that the directory exists and is writable by this process, and that the file is a SQLite database',
   ERR_WEB_HOOK_STORE_OPTIONS: 'see docs/durability.md for the options of each store',
   ERR_WEB_HOOK_STORE_UNREACHABLE:
-    'check that Redis is running and reachable (host, port, password, TLS); deliveries wait in the client until it is',
+    'check that Redis is running and reachable (host, port, password, TLS); deliveries wait in this process, within ' +
+    'queue.maxSize (the overflow policy applies), until it is',
   ERR_WEB_HOOK_STORE_UNKNOWN_ENDPOINT:
     'no configured hook has this URL any more; add it back and replay the dead letter, or discard it',
   ERR_WEB_HOOK_STORE_CLOSED: 'the store was closed; create a new one',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bullmqStore, WebHookStoreError } from '../../src/stores/bullmq/index.js'
 import type { ReceivedRequest } from '../helpers/receiver.js'
-import { child, exited, freePort, onCleanup, receiver, until, wrap } from './helpers.js'
+import { child, exited, freePort, onCleanup, receiver, uniqueIds, until, wrap } from './helpers.js'
 import { hasRedis, NO_REDIS_MESSAGE, startRedis, type TestRedis } from './redis.js'
 
 if (!hasRedis) console.warn(NO_REDIS_MESSAGE)
@@ -78,6 +78,36 @@ describe.skipIf(!hasRedis)(
       await exited(other.process)
     })
 
+    it('a worker killed with SIGKILL: the jobs it held are re-sent by another process within ~10 s (defaults)', async () => {
+      // The child's worker takes jobs and the receiver never answers them; then the child is killed mid-delivery.
+      let holding = true
+      const server = await receiver(() => (holding ? { delay: 20_000 } : {}))
+      const queueName = `kill-${process.pid}-${++queues}`
+      const count = 10
+      const shared = store({ queueName })
+      const other = child('bullmq-child', [String(redis!.port), queueName, server.url, String(count), 'killed'])
+      await other.line(`enqueued ${count}`)
+      const jobs = async () => Object.values(await shared.queue.getJobCounts()).reduce((a, b) => a + b, 0)
+      await until(async () => (await jobs()) === 2 * count, `${2 * count} jobs in Redis`)
+      await until(async () => ((await shared.queue.getJobCounts('active')).active ?? 0) > 0, 'jobs held by the child')
+      const held = (await shared.queue.getJobCounts('active')).active ?? 0
+      other.process.kill('SIGKILL')
+      await exited(other.process)
+      const killedAt = Date.now()
+      holding = false
+      const before = server.requests.length
+      const answered = () => new Set(server.requests.slice(before).map(r => r.headers['webhook-id']))
+      wrap({ hooks: hooks(server.url), store: shared, breaker: false })
+      // Bounded wait, not a speed assertion: with BullMQ's 30 s lock and stalled check this took a minute or more.
+      await until(() => answered().size === 2 * count, `the ${2 * count} hooks after the kill`, 20_000)
+      console.info(
+        `bullmq SIGKILL: ${held} jobs held by the killed worker, all re-sent ${Date.now() - killedAt} ms after`
+      )
+      expectPreBeforePost(server.requests.slice(before), () => true)
+      // Each job completes once its answer is in (the last ones may still be finishing).
+      await until(async () => (await jobs()) === 0, 'every job completed')
+    }, 30_000)
+
     it('dead letters are failed jobs: listed, replayed through the engine, and replayed offline', async () => {
       const server = await receiver(() => ({ status: 400 }))
       const shared = store()
@@ -114,6 +144,119 @@ describe.skipIf(!hasRedis)(
   }
 )
 
+describe.skipIf(!hasRedis)('bullmqStore with Redis down (real redis-server killed with SIGKILL)', () => {
+  /** A Redis of the test's own, killed after the test if still running. */
+  async function ownRedis(port?: number): Promise<TestRedis> {
+    const started = await startRedis(port === undefined ? {} : { port })
+    onCleanup(() => started.kill())
+    return started
+  }
+
+  function setup(own: TestRedis, url: string, queue: { maxSize: number }) {
+    const created = bullmqStore({ connection: { host: '127.0.0.1', port: own.port }, enqueueTimeout: 300 })
+    onCleanup(() => created.close())
+    const onError: Array<{ code: string | undefined; deliveryId: string }> = []
+    const call = wrap({
+      hooks: [{ method: 'a', type: 'post', url }],
+      store: created,
+      queue,
+      onError: ({ error, deliveryId }) => void onError.push({ code: (error as { code?: string }).code, deliveryId }),
+    })
+    const dropped: Array<{ id: string; body: string }> = []
+    call.webHooks.on('delivery:dropped', ({ delivery }) => void dropped.push({ id: delivery.id, body: delivery.body }))
+    return { call, dropped, onError }
+  }
+
+  it('killed for good: every hook is delivered, dropped over the bounds (reported, with its body) or undelivered', async () => {
+    const own = await ownRedis()
+    const server = await receiver()
+    const { call, dropped, onError } = setup(own, server.url, { maxSize: 50 })
+    for (let n = 0; n < 10; n++) await call('a', { n })
+    await until(() => uniqueIds(server).size === 10, 'the hooks sent while Redis was up')
+    await own.kill()
+    const total = 200
+    for (let n = 10; n < total; n++) await call('a', { n })
+    // What waits for Redis counts against queue.maxSize (drop-oldest): 150 dropped and reported, each with its body.
+    expect(dropped).toHaveLength(total - 10 - 50)
+    expect(dropped.every(drop => JSON.parse(drop.body).params.n >= 10)).toBe(true)
+    expect(onError.filter(e => e.code === 'ERR_WEB_HOOK_DELIVERY_DROPPED').map(e => e.deliveryId)).toEqual(
+      dropped.map(drop => drop.id)
+    )
+    expect(call.webHooks.stats().dropped).toBe(dropped.length)
+    // close() keeps its deadline (bounded wait, generous) and returns what never reached Redis.
+    const closeStarted = Date.now()
+    const closing = call.webHooks.close({ timeout: 500 })
+    const late = new Promise<'late'>(resolve => setTimeout(() => resolve('late'), 5000))
+    const result = await Promise.race([closing, late])
+    expect(result).not.toBe('late')
+    const { undelivered } = result as Awaited<typeof closing>
+    console.info(
+      `bullmq Redis killed: ${dropped.length} dropped, ${undelivered.length} undelivered, close() ${Date.now() - closeStarted} ms`
+    )
+    expect(undelivered).toHaveLength(50)
+    // Every hook is accounted for, once: delivered, dropped or undelivered.
+    const numbers = [
+      ...server.requests.map(request => request.json.params.n as number),
+      ...dropped.map(drop => JSON.parse(drop.body).params.n as number),
+      ...undelivered.map(delivery => JSON.parse(delivery.body).params.n as number),
+    ].sort((a, b) => a - b)
+    expect(numbers).toEqual(Array.from({ length: total }, (_, n) => n))
+  }, 30_000)
+
+  it('the buffer keeps maxSizePerEndpoint per endpoint and the drop-newest policy', async () => {
+    const own = await ownRedis()
+    const created = bullmqStore({ connection: { host: '127.0.0.1', port: own.port }, enqueueTimeout: 300 })
+    onCleanup(() => created.close())
+    await created.queue.waitUntilReady()
+    await own.kill()
+    const urls = ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']
+    const call = wrap({
+      hooks: urls.map(url => ({ method: 'a', type: 'post' as const, url })),
+      store: created,
+      queue: { maxSizePerEndpoint: 20, overflow: 'drop-newest' },
+    })
+    const dropped: Array<{ url: string; n: number }> = []
+    call.webHooks.on('delivery:dropped', ({ reason, delivery }) => {
+      expect(reason).toBe('overflow')
+      dropped.push({ url: delivery.url, n: JSON.parse(delivery.body).params.n })
+    })
+    for (let n = 0; n < 30; n++) await call('a', { n })
+    // Each endpoint keeps its 20 oldest; its 10 newest are refused, reported one by one.
+    for (const url of urls) {
+      expect(dropped.filter(drop => drop.url === url).map(drop => drop.n)).toEqual(
+        Array.from({ length: 10 }, (_, i) => 20 + i)
+      )
+    }
+    const { undelivered } = await call.webHooks.close({ timeout: 200 })
+    expect(undelivered).toHaveLength(40)
+    expect(undelivered.every(delivery => JSON.parse(delivery.body).params.n < 20)).toBe(true)
+  }, 30_000)
+
+  it('a short outage: what waits for Redis is kept in order and sent once it is back, nothing lost', async () => {
+    const own = await ownRedis()
+    const server = await receiver()
+    const created = bullmqStore({ connection: { host: '127.0.0.1', port: own.port }, enqueueTimeout: 300 })
+    onCleanup(() => created.close())
+    const call = wrap({ hooks: hooks(server.url), store: created, breaker: false })
+    const dropped: string[] = []
+    call.webHooks.on('delivery:dropped', ({ delivery }) => void dropped.push(delivery.id))
+    await call('a', { n: -1 })
+    await until(() => server.requests.length === 2, 'the hooks sent while Redis was up')
+    await own.kill()
+    const total = 100
+    for (let n = 0; n < total; n++) await call('a', { n })
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const downAt = Date.now()
+    await ownRedis(own.port)
+    await until(() => uniqueIds(server).size === 2 * (total + 1), `the ${2 * (total + 1)} hooks`, 20_000)
+    console.info(
+      `bullmq Redis outage: ${2 * total} hooks kept, all delivered ${Date.now() - downAt} ms after Redis was back`
+    )
+    expect(dropped).toEqual([])
+    expectPreBeforePost(server.requests, () => true)
+  }, 30_000)
+})
+
 describe('bullmqStore errors', () => {
   it('Redis unreachable: the call is not blocked and a clear error is reported', async () => {
     const port = await freePort()
@@ -142,5 +285,14 @@ describe('bullmqStore errors', () => {
     const connection = { host: '127.0.0.1', port: 1, lazyConnect: true }
     expect(() => bullmqStore({ connection, queueName: 'a:b' })).toThrow(/queueName.*without ':'/)
     expect(() => bullmqStore({ connection, concurrency: 0 })).toThrow(/concurrency.*positive integer/)
+    expect(() => bullmqStore({ connection, lockDuration: 0 })).toThrow(/lockDuration.*positive integer/)
+    expect(() => bullmqStore({ connection, stalledInterval: 1.5 })).toThrow(/stalledInterval.*positive integer/)
+    expect(() => bullmqStore({ connection, maxStalledCount: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_WEB_HOOK_STORE_OPTIONS', message: expect.stringMatching(/maxStalledCount/) })
+    )
+    // Nothing else broke: valid values are taken.
+    const valid = bullmqStore({ connection, lockDuration: 8000, stalledInterval: 2000, maxStalledCount: 0 })
+    expect(valid.kind).toBe('bullmq')
+    onCleanup(() => valid.close())
   })
 })

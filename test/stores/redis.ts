@@ -21,6 +21,8 @@ export interface TestRedis {
   port: number
   url: string
   stop(): Promise<void>
+  /** Kills it with SIGKILL (a crash: no clean shutdown). */
+  kill(): Promise<void>
 }
 
 async function freePort(): Promise<number> {
@@ -31,8 +33,9 @@ async function freePort(): Promise<number> {
   return port
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort()
+/** Starts a `redis-server`, on `port` when given (a restart on the same address). */
+export async function startRedis(options: { port?: number } = {}): Promise<TestRedis> {
+  const port = options.port ?? (await freePort())
   const proc: ChildProcess = spawn(
     REDIS_BINARY,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
@@ -55,17 +58,19 @@ export async function startRedis(): Promise<TestRedis> {
       reject(new Error(`redis-server exited (${code}):\n${output}`))
     })
   })
+  function end(signal: NodeJS.Signals): Promise<void> {
+    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
+    return new Promise(resolve => {
+      proc.once('exit', () => resolve())
+      proc.kill(signal)
+    })
+  }
   return {
     host: '127.0.0.1',
     port,
     url: `redis://127.0.0.1:${port}`,
-    stop() {
-      if (proc.exitCode !== null) return Promise.resolve()
-      return new Promise(resolve => {
-        proc.once('exit', () => resolve())
-        proc.kill('SIGTERM')
-      })
-    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   }
 }
 

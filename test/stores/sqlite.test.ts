@@ -75,6 +75,43 @@ describe('sqliteStore', () => {
     expect(new Set(numbers)).toEqual(new Set(Array.from({ length: count }, (_, i) => i)))
   })
 
+  it('a restarted process leases a backlog as fast as the endpoint takes it, not 256 a second', async () => {
+    const port = await freePort()
+    const filename = join(tempDir(), 'outbox.db')
+    const url = `http://127.0.0.1:${port}/hooks`
+    const count = 8000
+    // A process that accepted `count` hooks while its receiver was down, killed: they all wait in the file.
+    const first = child('sqlite-child', [filename, url, String(count)])
+    await first.line(`enqueued ${count}`, 25_000)
+    first.process.kill('SIGKILL')
+    await exited(first.process)
+    const server = await receiver(undefined, { port })
+    const restarted = Date.now()
+    const store = sqliteStore({ filename })
+    wrap({ hooks: [hook(url)], store, breaker: false })
+    // Bounded wait, not a speed assertion: leasing 256 a second took 31 s for these 8000 (39 s for 10 000).
+    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 25_000)
+    const seconds = (Date.now() - restarted) / 1000
+    console.info(`sqlite restart: ${count} deliveries from the file in ${seconds} s (${Math.round(count / seconds)}/s)`)
+    await until(() => store.counts().pending === 0, 'the acks')
+    expect(store.counts()).toEqual({ pending: 0, dead: 0 })
+  }, 60_000)
+
+  it('deliveries spilled over the queue bounds come back as fast as the endpoint takes them', async () => {
+    const server = await receiver()
+    const store = sqliteStore({ filename: join(tempDir(), 'outbox.db') })
+    const call = wrap({ hooks: [hook(server.url)], store, queue: { maxSize: 100 } })
+    const count = 3000
+    const started = Date.now()
+    for (let n = 0; n < count; n++) await call('a', { n })
+    // Bounded wait, not a speed assertion: leased back at most `maxSize` a second, these took 30 s.
+    await until(() => uniqueIds(server).size === count, `${count} distinct hooks`, 20_000)
+    const seconds = (Date.now() - started) / 1000
+    console.info(`sqlite spill: ${count} hooks through maxSize 100 in ${seconds} s (${Math.round(count / seconds)}/s)`)
+    expect(Object.values(call.webHooks.stats().endpoints)[0]!.spilled).toBeGreaterThan(0)
+    await until(() => store.counts().pending === 0, 'the acks')
+  }, 30_000)
+
   it('crash with requests in flight: they are sent again after the restart, same webhook-id, none lost', async () => {
     const server = await receiver(() => ({ delay: 300 }))
     const filename = join(tempDir(), 'outbox.db')

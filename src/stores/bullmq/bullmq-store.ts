@@ -54,6 +54,28 @@ export interface WebHookBullmqStoreOptions {
    * @default 5000
    */
   enqueueTimeout?: number
+  /**
+   * How long a worker's hold on a job (BullMQ's job lock) lasts without being renewed, ms; the worker renews it every
+   * half of this while it works on the job. A worker that dies (SIGKILL, crash, machine lost) stops renewing: its
+   * jobs are offered again once the lock has expired and a stalled-job check has seen it (`stalledInterval`), so a
+   * killed worker's jobs are re-sent within about `lockDuration + stalledInterval` (10 s with the defaults). Raise it
+   * if the event loop of your workers can be blocked longer than this (a job would then be handed to another worker
+   * while still in flight: sent twice, with the same `webhook-id`). BullMQ's own default is 30 000.
+   * @default 5000
+   */
+  lockDuration?: number
+  /**
+   * How often each worker looks for jobs whose lock expired (stalled jobs) and puts them back in the queue, ms.
+   * BullMQ's own default is 30 000.
+   * @default 5000
+   */
+  stalledInterval?: number
+  /**
+   * How many times a job may be found stalled (its worker died while holding it) and put back; one more and it fails
+   * for good (a dead letter), which stops a delivery that crashes its workers from crashing them all in turn.
+   * @default 2
+   */
+  maxStalledCount?: number
 }
 
 /** The BullMQ store: a {@link WebHookStore} that schedules deliveries itself, plus offline replay. */
@@ -74,6 +96,10 @@ export interface WebHookBullmqStore extends WebHookStore {
 
 /** More attempts than any retry policy allows: the engine's policy decides when a delivery fails for good. */
 const MAX_ATTEMPTS = 10_000
+/** Defaults of the worker's job lock and stalled-job check: a killed worker's jobs are re-sent within ~10 s. */
+const LOCK_DURATION = 5000
+const STALLED_INTERVAL = 5000
+const MAX_STALLED_COUNT = 2
 /** At most one "unreachable" report per this many ms. */
 const REPORT_INTERVAL = 30_000
 
@@ -104,17 +130,31 @@ function check(options: WebHookBullmqStoreOptions): void {
       throw invalid(`bullmqStore({ ${name} }) must be a non-empty string without ':', got ${JSON.stringify(value)}`)
     }
   }
-  for (const name of ['concurrency', 'maxDeadLetters', 'enqueueTimeout'] as const) {
+  for (const name of ['concurrency', 'maxDeadLetters', 'enqueueTimeout', 'lockDuration', 'stalledInterval'] as const) {
     const value = options[name]
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw invalid(`bullmqStore({ ${name} }) must be a positive integer, got ${JSON.stringify(value)}`)
     }
+  }
+  const { maxStalledCount } = options
+  if (maxStalledCount !== undefined && (!Number.isInteger(maxStalledCount) || maxStalledCount < 0)) {
+    throw invalid(`bullmqStore({ maxStalledCount }) must be an integer ≥ 0, got ${JSON.stringify(maxStalledCount)}`)
   }
 }
 
 function describeTarget(connection: ConnectionOptions): string {
   const { host = '127.0.0.1', port = 6379 } = connection as { host?: string; port?: number }
   return `${host}:${port}`
+}
+
+/**
+ * The queue's connection fails a command at once while Redis is away, instead of ioredis keeping every command in its
+ * unbounded offline queue (issue 13): the engine keeps what was not confirmed in its own bounded buffer and sends it
+ * again when Redis is back. An ioredis instance given as `connection` is used as it is.
+ */
+function failFast(connection: ConnectionOptions): ConnectionOptions {
+  if (typeof (connection as { connect?: unknown }).connect === 'function') return connection
+  return { ...connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 } as ConnectionOptions
 }
 
 function toDelivery(data: JobData): WebHookStoredDelivery {
@@ -137,8 +177,9 @@ function toLetter(job: Job<JobData>): WebHookDeadLetter {
 /**
  * Creates a store on Redis with BullMQ (optional peer dependencies: `npm i bullmq`). Several processes enqueue to one
  * queue and every process with `worker: true` (the default) delivers, on the hooks it has configured for the
- * delivery's endpoint. Redis being down never blocks an API call: the failure is reported (logger) and BullMQ's
- * client sends the deliveries when Redis is back (they are lost if this process dies before that).
+ * delivery's endpoint. Redis being down never blocks an API call: the failure is reported (logger), the deliveries
+ * wait in the process within the queue bounds (over them: dropped and reported) and are sent when Redis is back, or
+ * returned by `close()` in `undelivered` (they are lost if this process dies before that).
  *
  * @example
  * import { withWebHooks } from 'rpc-web-hooks'
@@ -155,7 +196,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   const enqueueTimeout = options.enqueueTimeout ?? 5000
   const target = describeTarget(connection)
   const { Queue, Worker } = bullmq()
-  const queue = new Queue<JobData>(queueName, { connection, prefix })
+  const queue = new Queue<JobData>(queueName, { connection: failFast(connection), prefix })
   let context: WebHookStoreContext | undefined
   let worker: Worker<JobData> | undefined
   let lastReport = 0
@@ -223,23 +264,21 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
       const extra = { attempts: MAX_ATTEMPTS, delay: Math.max(0, delivery.notBefore - Date.now()) }
       const key = preMark(queue, delivery)
       if (delivery.type === 'post') {
-        // The call's pre to this endpoint is being written by this process: its mark goes first.
+        // The call's pre to this endpoint is being written by this process: it goes first, and if it does not get to
+        // Redis, neither does its post (both are sent again, in order, by the engine's buffer).
         await marking.get(key)
         return add(delivery, extra)
       }
       // Marks the call's pre as pending before its job exists, so that its post never runs ahead of it.
-      const mark = redisOf(queue).then(redis => redis.set(key, delivery.id, 'PX', PRE_MARK_TTL))
-      const marked = mark.then(
-        () => {},
-        () => {}
-      )
-      marking.set(key, marked)
+      const writing = redisOf(queue)
+        .then(redis => redis.set(key, delivery.id, 'PX', PRE_MARK_TTL))
+        .then(() => add(delivery, extra))
+      marking.set(key, writing)
       try {
-        await mark
+        await writing
       } finally {
-        if (marking.get(key) === marked) marking.delete(key)
+        if (marking.get(key) === writing) marking.delete(key)
       }
-      await add(delivery, extra)
     },
     lease() {
       // The queue schedules deliveries itself (`run`): nothing to lease.
@@ -258,6 +297,10 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         connection,
         prefix,
         concurrency: options.concurrency ?? 8,
+        // BullMQ's 30 s lock and stalled check left a killed worker's jobs waiting a minute or more (issue 13).
+        lockDuration: options.lockDuration ?? LOCK_DURATION,
+        stalledInterval: options.stalledInterval ?? STALLED_INTERVAL,
+        maxStalledCount: options.maxStalledCount ?? MAX_STALLED_COUNT,
         settings: { backoffStrategy },
       })
       worker.on('error', report)
@@ -292,13 +335,12 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         1000,
         queue.waitUntilReady().catch(() => {})
       )
-      if (
-        !(await within(
-          2000,
-          queue.close().catch(() => {})
-        ))
+      // With Redis away, close() fails at once (commands fail fast): disconnect, or ioredis goes on reconnecting.
+      const closing = queue.close().then(
+        () => true,
+        () => false
       )
-        void queue.disconnect().catch(() => {})
+      if (!(await within(2000, closing)) || !(await closing)) void queue.disconnect().catch(() => {})
     },
   }
 }

@@ -66,6 +66,8 @@ export interface WebHookSqliteStore extends WebHookStore {
 }
 
 const DEFAULT_LEASE_MS = 5 * 60_000
+/** Leases come back within milliseconds while a backlog drains; dead owners are looked for at most this often, ms. */
+const DEAD_CHECK_MS = 1000
 
 function check(options: WebHookSqliteStoreOptions): void {
   if (typeof options !== 'object' || options === null) {
@@ -147,7 +149,11 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
   let leaseMs = DEFAULT_LEASE_MS
   let closed = false
 
+  /** When the leases of dead processes were last looked for: at most once a second (it reads the whole table). */
+  let deadCheckedAt = Number.NEGATIVE_INFINITY
   const releaseDead = (now: number): void => {
+    if (now - deadCheckedAt < DEAD_CHECK_MS) return
+    deadCheckedAt = now
     for (const { owner: other } of sql.owners.all({ owner, now })) if (isDeadOwner(other)) sql.release.run(other)
   }
 
