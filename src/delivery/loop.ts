@@ -12,6 +12,7 @@ import type { Journal } from './journal.js'
 import type { Reporter } from './report.js'
 import type { QueueSettings } from './options.js'
 import { nextDelay, retriesOf } from './retry.js'
+import { isRateLimit } from './throttle.js'
 import type { WebHookDropReason, WebHookTransport } from './types.js'
 
 /** What the loop shares with its engine: options `configure` may replace, counters, and the collaborators. */
@@ -146,6 +147,7 @@ export function createLoop(state: LoopState) {
     if (attempt.error === undefined) {
       endpoint.delivered++
       endpoint.latency.add(attempt.duration)
+      endpoint.throttle.succeeded()
       if (endpoint.breaker.success()) state.report.resumed(endpoint)
       state.report.succeeded(job, attempt.duration)
       finish(job, true)
@@ -154,10 +156,12 @@ export function createLoop(state: LoopState) {
       giveUp(job, attempt.error)
       markGone(endpoint)
     } else {
-      if (endpoint.breaker.failure(now)) pause(endpoint)
       const left = attempt.retryable ? retriesOf(job.delivery.hook.retry) - (job.attempts - 1) : 0
       const policy = job.delivery.hook.retry
       const delay = left > 0 && policy !== false ? nextDelay(policy, job.attempts, attempt.retryAfter) : 0
+      // A rate limit pauses the whole endpoint until Retry-After (issue 13); only real failures open the breaker.
+      if (isRateLimit(attempt.status, attempt.retryAfter)) endpoint.rateLimited(rateLimitPause(policy, job, attempt))
+      else if (endpoint.breaker.failure(now)) pause(endpoint)
       if (left > 0 && now + delay < job.deadline - 1) {
         job.dueAt = now + delay
         endpoint.retried++
@@ -172,7 +176,13 @@ export function createLoop(state: LoopState) {
     schedule(endpoint)
   }
 
-  // -- breaker and 410 --------------------------------------------------------------------------------------------
+  // -- rate limits, breaker and 410 --------------------------------------------------------------------------------------------
+
+  /** How long a rate-limited endpoint waits: its `Retry-After`, else the retry policy's next delay. */
+  function rateLimitPause(policy: Job['delivery']['hook']['retry'], job: Job, attempt: Attempt): number {
+    if (policy === false) return attempt.retryAfter ?? 1000
+    return nextDelay(policy, job.attempts, attempt.retryAfter)
+  }
 
   function pause(endpoint: Endpoint): void {
     state.report.paused(endpoint)

@@ -11,6 +11,7 @@ import { runAttempt } from './attempt.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { Reporter } from './report.js'
 import { nextDelay, retriesOf } from './retry.js'
+import { isRateLimit } from './throttle.js'
 import type { WebHookStoreAttemptResult, WebHookStoreWorker } from './store-types.js'
 import type { WebHookTransport } from './types.js'
 
@@ -55,7 +56,13 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
         return { outcome: 'failed', error, code: codeOf(error), status: 410 }
       }
       if (!endpoint.canStart()) {
-        const wait = endpoint.breaker.state === 'open' ? endpoint.breaker.probeAt - Date.now() : MIN_POSTPONE
+        const now = Date.now()
+        const wait =
+          endpoint.breaker.state === 'open'
+            ? endpoint.breaker.probeAt - now
+            : endpoint.throttle.paused(now)
+              ? endpoint.throttle.until - now
+              : MIN_POSTPONE
         return { outcome: 'postponed', delay: Math.max(MIN_POSTPONE, wait) }
       }
       job.attempts++
@@ -71,6 +78,7 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
       if (attempt.error === undefined) {
         endpoint.delivered++
         endpoint.latency.add(attempt.duration)
+        endpoint.throttle.succeeded()
         if (endpoint.breaker.success()) report.resumed(endpoint)
         report.succeeded(job, attempt.duration)
         return { outcome: 'delivered', status: attempt.status ?? 200 }
@@ -82,8 +90,13 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
         deps.markGone(endpoint)
         return { outcome: 'failed', error: attempt.error, code: codeOf(attempt.error), ...status }
       }
-      if (endpoint.breaker.failure(now)) deps.pause(endpoint)
       const policy = hook.retry
+      // A rate limit pauses the endpoint until Retry-After; only real failures open the breaker (issue 13).
+      if (isRateLimit(attempt.status, attempt.retryAfter)) {
+        endpoint.rateLimited(
+          policy === false ? (attempt.retryAfter ?? 1000) : nextDelay(policy, job.attempts, attempt.retryAfter)
+        )
+      } else if (endpoint.breaker.failure(now)) deps.pause(endpoint)
       const left = attempt.retryable ? retriesOf(policy) - (job.attempts - 1) : 0
       if (left > 0 && policy !== false) {
         const delay = nextDelay(policy, job.attempts, attempt.retryAfter)
