@@ -170,7 +170,8 @@ export class Endpoint {
       this.inFlight + this.holding < this.throttle.limit &&
       !this.gone &&
       this.breaker.allows(this.inFlight) &&
-      !this.throttle.paused(Date.now())
+      // No clock read on the hot path unless a rate limit paused the endpoint.
+      (this.throttle.until === 0 || !this.throttle.paused(Date.now()))
     )
   }
 
@@ -185,6 +186,7 @@ export class Endpoint {
     this.throttleTimer = setTimeout(
       () => {
         this.throttleTimer = undefined
+        if (!this.throttle.paused(Date.now())) this.throttle.until = 0
         this.#wake(this)
       },
       Math.max(0, this.throttle.until - now)

@@ -50,6 +50,9 @@ describe('rate limits (429, 503 with Retry-After)', () => {
     expect(stats).toMatchObject({ delivered: 60, breaker: 'closed', rateLimited: limit.limited() })
     expect(stats.rateLimited).toBeGreaterThan(0)
     expect(seen.minConcurrency).toBeLessThan(8)
+    // Additive increase: one more in flight per success, back up to the configured 8.
+    expect(stats.concurrency).toBeGreaterThan(seen.minConcurrency)
+    expect(stats.concurrency).toBeLessThanOrEqual(8)
     expect(seen.pausedUntil).toBeGreaterThan(started)
   }, 60_000)
 
@@ -75,7 +78,7 @@ describe('rate limits (429, 503 with Retry-After)', () => {
   }, 20_000)
 
   it('a 503 with Retry-After is a rate limit too; a 503 without it is a breaker failure', async () => {
-    const withHeader = await receiver(() => ({ status: 503, headers: { 'retry-after': '1' } }))
+    const withHeader = await receiver(() => ({ status: 503, headers: { 'retry-after': '30' } }))
     const without = await receiver(() => ({ status: 503 }))
     const options = { retry: { schedule: [1, 1, 1, 1] }, breaker: { threshold: 2, cooldown: 60_000 } }
     const limited = wrap({ hooks: [{ method: 'a', type: 'post', url: withHeader.url, concurrency: 4 }], ...options })
