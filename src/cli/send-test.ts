@@ -5,6 +5,8 @@
 import { deliveryId } from '../payload/ids.js'
 import { toOffice365Card } from '../payload/office365.js'
 import { xoTestSample } from '../payload/xo-test-sample.js'
+import { stripCredentials } from '../config/display-url.js'
+import { redactEchoes, secretValues } from '../security/echoes.js'
 import { decodeSecret } from '../security/secret.js'
 import { signWebHook } from '../security/sign.js'
 import { integer, parse } from './args.js'
@@ -72,6 +74,16 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
   }
   const timeout = integer('timeout', values.timeout, 10_000, 1, 600_000)
   const style = createStyle(io.stdout)
+  // As the library sends them (issue 13): URL credentials become Basic authorization (fetch refuses a URL that has
+  // them), and neither they nor the secret are ever printed, even when the receiver echoes them back.
+  const username = decodeURIComponent(url.username)
+  const password = decodeURIComponent(url.password)
+  const target = stripCredentials(url)
+  const authorization =
+    username === '' && password === ''
+      ? undefined
+      : `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  const secrets = secretValues({ username, password, secrets: key === undefined ? [] : [key] })
 
   let failed = false
   for (const which of type === 'pre/post' ? (['pre', 'post'] as const) : [type]) {
@@ -79,6 +91,7 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
     const body = JSON.stringify(format === 'json' ? payload : toOffice365Card(payload))
     const id = deliveryId()
     const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': id }
+    if (authorization !== undefined) headers.authorization = authorization
     if (key !== undefined) {
       const timestamp = Math.floor(Date.now() / 1000)
       headers['webhook-timestamp'] = String(timestamp)
@@ -87,30 +100,30 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
     const start = performance.now()
     const label = which === 'pre' ? 'PRE ' : 'POST'
     try {
-      const response = await fetch(url, {
+      const response = await fetch(target, {
         method: 'POST',
         headers,
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(timeout),
       })
-      const text = (await response.text()).trim().slice(0, 200)
+      const text = redactEchoes((await response.text()).trim().slice(0, 200), secrets)
       const latency = Math.round(performance.now() - start)
       const ok = response.status >= 200 && response.status < 300
       if (!ok) failed = true
       io.stdout.write(
         values.json
-          ? `${JSON.stringify({ type: which, url: url.href, ok, status: response.status, latency, body: text })}\n`
+          ? `${JSON.stringify({ type: which, url: target, ok, status: response.status, latency, body: text })}\n`
           : `${label}  ${(ok ? style.green : style.red)(`${response.status} ${response.statusText}`)}  ` +
               `${style.dim(`${latency} ms`)}${text === '' ? '' : `  ${text}`}\n`
       )
     } catch (error) {
       failed = true
       const latency = Math.round(performance.now() - start)
-      const reason = describeFailure(error, timeout)
+      const reason = redactEchoes(describeFailure(error, timeout), secrets)
       io.stdout.write(
         values.json
-          ? `${JSON.stringify({ type: which, url: url.href, ok: false, error: reason, latency })}\n`
+          ? `${JSON.stringify({ type: which, url: target, ok: false, error: reason, latency })}\n`
           : `${label}  ${style.red(`failed: ${reason}`)}  ${style.dim(`${latency} ms`)}\n`
       )
     }
@@ -124,7 +137,9 @@ function checkUrl(value: string | undefined): URL {
   try {
     url = new URL(value)
   } catch {
-    throw new CliError(`test: ${JSON.stringify(value)} is not a URL (expected e.g. http://127.0.0.1:8080/hooks)`)
+    // Whatever looks like credentials (`user:password@`) is not repeated.
+    const shown = value.replace(/\/\/[^/?#]*@/, '//…@')
+    throw new CliError(`test: ${JSON.stringify(shown)} is not a URL (expected e.g. http://127.0.0.1:8080/hooks)`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliError(`test: the URL must be http or https, got ${url.protocol}`)

@@ -4,6 +4,7 @@
  */
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
+import { redactEchoes, secretValuesOfHook } from '../security/echoes.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { Job } from './endpoint.js'
 import { buildRequest } from './request.js'
@@ -51,7 +52,9 @@ export async function runAttempt(
 
 function answered(job: Job, response: WebHookTransportResponse, url: string, duration: number): Attempt {
   const { status } = response
-  const body = response.body
+  // A receiver or proxy may echo the request's headers back (issue 13): its secrets never reach a kept body.
+  const secrets = secretValuesOfHook(job.delivery.hook)
+  const body = redactEchoes(response.body, secrets)
   if (status >= 200 && status < 300) {
     return { job, error: undefined, status, body, retryable: false, retryAfter: undefined, duration }
   }
@@ -60,7 +63,7 @@ function answered(job: Job, response: WebHookTransportResponse, url: string, dur
     {
       url,
       status,
-      statusText: response.statusText,
+      statusText: response.statusText === undefined ? undefined : redactEchoes(response.statusText, secrets),
       body,
     }
   )

@@ -7,6 +7,7 @@ import { Deque } from './deque.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import { DueHeap } from './heap.js'
 import { LatencyRing } from './latency.js'
+import { Throttle } from './throttle.js'
 import type { WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
 
 /** A delivery in the engine. */
@@ -58,6 +59,9 @@ export class Endpoint {
   scheduled = false
   gone = false
   readonly breaker: Breaker
+  /** Rate limits (429): the pause until `Retry-After` and the adaptive limit of requests in flight. */
+  readonly throttle: Throttle
+  throttleTimer: ReturnType<typeof setTimeout> | undefined
   probeTimer: ReturnType<typeof setTimeout> | undefined
   delivered = 0
   failed = 0
@@ -78,6 +82,7 @@ export class Endpoint {
     wake: (endpoint: Endpoint) => void
   ) {
     this.breaker = new Breaker(breaker)
+    this.throttle = new Throttle(concurrency)
     this.#wake = wake
   }
 
@@ -86,6 +91,7 @@ export class Endpoint {
     this.breaker.options = breaker
     if (hook !== undefined) {
       if (!this.fifo) this.concurrency = hook.concurrency
+      this.throttle.resize(this.concurrency)
       this.url = hook.safeUrl
     }
     this.gone = false
@@ -160,7 +166,31 @@ export class Endpoint {
 
   /** Whether another request may start now. */
   canStart(): boolean {
-    return this.inFlight + this.holding < this.concurrency && !this.gone && this.breaker.allows(this.inFlight)
+    return (
+      this.inFlight + this.holding < this.throttle.limit &&
+      !this.gone &&
+      this.breaker.allows(this.inFlight) &&
+      // No clock read on the hot path unless a rate limit paused the endpoint.
+      (this.throttle.until === 0 || !this.throttle.paused(Date.now()))
+    )
+  }
+
+  /**
+   * The receiver asked to slow down (429, or 503 with `Retry-After`): nothing more starts for `delay` ms, then
+   * requests resume at the reduced limit. Not a breaker failure.
+   */
+  rateLimited(delay: number): void {
+    const now = Date.now()
+    this.throttle.limited(now, delay)
+    clearTimeout(this.throttleTimer)
+    this.throttleTimer = setTimeout(
+      () => {
+        this.throttleTimer = undefined
+        if (!this.throttle.paused(Date.now())) this.throttle.until = 0
+        this.#wake(this)
+      },
+      Math.max(0, this.throttle.until - now)
+    )
   }
 
   stats(): WebHookEndpointStats {
@@ -173,6 +203,9 @@ export class Endpoint {
       dropped: this.dropped,
       spilled: this.spilled,
       latency: this.latency.percentiles(),
+      concurrency: this.throttle.limit,
+      rateLimited: this.throttle.count,
+      ...(this.throttle.paused(Date.now()) ? { pausedUntil: this.throttle.until } : {}),
       breaker: this.breaker.state,
       gone: this.gone,
     }

@@ -228,6 +228,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     for (const endpoint of endpoints.values()) {
       clearTimeout(endpoint.retryTimer)
       clearTimeout(endpoint.probeTimer)
+      clearTimeout(endpoint.throttleTimer)
       const jobs = endpoint.drainWaiting()
       for (const job of state.inFlightJobs) if (job.endpoint === endpoint && !job.done) jobs.push(job)
       for (const job of jobs) {

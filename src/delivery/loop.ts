@@ -166,8 +166,9 @@ export function createLoop(state: LoopState) {
     schedule(endpoint)
   }
 
-  // -- breaker and 410 --------------------------------------------------------------------------------------------
+  // -- rate limits, breaker and 410 --------------------------------------------------------------------------------------------
 
+  /** How long a rate-limited endpoint waits: its `Retry-After`, else the retry policy's next delay. */
   function pause(endpoint: Endpoint): void {
     state.report.paused(endpoint)
     clearTimeout(endpoint.probeTimer)

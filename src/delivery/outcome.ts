@@ -1,8 +1,8 @@
 /**
  * What an attempt's answer means, decided once for every store: `delivered`, `retry` (after a delay: the receiver's
  * `Retry-After` or the policy's backoff), `gone` (410: the endpoint is retired) or `failed` (given up). The effects
- * every store shares follow from it here too: the endpoint's counters and latency, its breaker, and the events and
- * logs of the attempt. What differs is only where the delivery goes next, which the caller does with the outcome:
+ * every store shares follow from it here too: the endpoint's counters and latency, its breaker, its rate-limit pause
+ * and adaptive concurrency (`throttle.ts`), and the events and logs of the attempt. What differs is only where the delivery goes next, which the caller does with the outcome:
  * the in-memory loop (`loop.ts`) queues the retry or ends the job; a store that schedules itself (`store-worker.ts`)
  * hands the outcome back to the store.
  */
@@ -10,6 +10,7 @@ import type { Attempt } from './attempt.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { Reporter } from './report.js'
 import { nextDelay, retriesOf } from './retry.js'
+import { isRateLimit } from './throttle.js'
 
 export type Outcome =
   | { kind: 'delivered' }
@@ -57,6 +58,7 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
     case 'delivered':
       endpoint.delivered++
       endpoint.latency.add(attempt.duration)
+      endpoint.throttle.succeeded()
       if (endpoint.breaker.success()) report.resumed(endpoint)
       report.succeeded(job, attempt.duration)
       break
@@ -64,16 +66,34 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
       report.failed(job, 0, undefined)
       break
     case 'retry':
-      if (endpoint.breaker.failure(now)) effects.pause(endpoint)
+      slowDownOrFail(attempt, effects, now)
       endpoint.retried++
       report.failed(job, outcome.attemptsLeft, now + outcome.delay)
       break
     case 'failed':
-      if (endpoint.breaker.failure(now)) effects.pause(endpoint)
+      slowDownOrFail(attempt, effects, now)
       report.failed(job, 0, undefined)
       break
   }
   return outcome
+}
+
+/**
+ * A failed attempt either asks the endpoint to slow down (a rate limit: the whole endpoint waits until `Retry-After`,
+ * or the policy's next delay, and its concurrency halves; the breaker does not count it) or counts against the
+ * breaker, which may pause the endpoint.
+ */
+function slowDownOrFail(attempt: Attempt, effects: OutcomeEffects, now: number): void {
+  const { job } = attempt
+  const { endpoint } = job
+  if (isRateLimit(attempt.status, attempt.retryAfter)) {
+    const policy = job.delivery.hook.retry
+    endpoint.rateLimited(
+      policy === false ? (attempt.retryAfter ?? 1000) : nextDelay(policy, job.attempts, attempt.retryAfter)
+    )
+  } else if (endpoint.breaker.failure(now)) {
+    effects.pause(endpoint)
+  }
 }
 
 /** What giving a delivery up means for every store: counted as failed, `delivery:given-up`, `onError`. */

@@ -58,7 +58,13 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
         return { outcome: 'failed', error, code: codeOf(error), status: 410 }
       }
       if (!endpoint.canStart()) {
-        const wait = endpoint.breaker.state === 'open' ? endpoint.breaker.probeAt - Date.now() : MIN_POSTPONE
+        const now = Date.now()
+        const wait =
+          endpoint.breaker.state === 'open'
+            ? endpoint.breaker.probeAt - now
+            : endpoint.throttle.paused(now)
+              ? endpoint.throttle.until - now
+              : MIN_POSTPONE
         return { outcome: 'postponed', delay: Math.max(MIN_POSTPONE, wait) }
       }
       job.attempts++

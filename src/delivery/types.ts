@@ -180,6 +180,15 @@ export interface WebHookEndpointStats {
    */
   spilled: number
   latency: WebHookLatencyStats
+  /**
+   * Requests allowed in flight now: the hook's `concurrency`, halved on each rate-limit answer (429, or 503 with
+   * `Retry-After`) and raised by one per success back up to it (AIMD).
+   */
+  concurrency: number
+  /** Rate-limit answers (429, or 503 with `Retry-After`) so far; not counted by the breaker. */
+  rateLimited: number
+  /** While the endpoint waits out a `Retry-After`: when it resumes, ms since the epoch. */
+  pausedUntil?: number
   breaker: WebHookBreakerState
   /** Stopped by a 410 Gone until the next `configure`. */
   gone: boolean

@@ -8,6 +8,8 @@ export type WebHookRequestErrorCode =
   | 'ERR_WEB_HOOK_REQUEST_CONTENT_TYPE'
   /** The body is larger than the receiver's `maxBodyBytes` (answered 413). */
   | 'ERR_WEB_HOOK_REQUEST_TOO_LARGE'
+  /** The body did not arrive within the receiver's `bodyTimeout` (answered 408, the connection closed). */
+  | 'ERR_WEB_HOOK_REQUEST_TIMEOUT'
   /** The body was already parsed into an object by a body parser, so its raw bytes cannot be verified (answered 500). */
   | 'ERR_WEB_HOOK_REQUEST_PARSED_BODY'
 
@@ -18,7 +20,7 @@ export type WebHookRequestErrorCode =
 export class WebHookRequestError extends WebHookError {
   override name = 'WebHookRequestError' as const
   declare readonly code: WebHookRequestErrorCode
-  /** The HTTP status answered: 405, 413, 415 or 500. */
+  /** The HTTP status answered: 405, 408, 413, 415 or 500. */
   readonly status: number
 
   constructor(code: WebHookRequestErrorCode, status: number, message: string, options?: { cause?: unknown }) {

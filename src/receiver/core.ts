@@ -8,6 +8,8 @@ import type { WebHookResponseOutput } from './types.js'
 /** What the adapters need from a receiver. */
 export interface ReceiverCore {
   readonly maxBodyBytes: number
+  /** Longest wait for a whole body, ms (the node adapter's own read). */
+  readonly bodyTimeout: number
   readonly verifies: boolean
   /** Checks made before reading the body; the response when the request is refused. */
   precheck(method: string | undefined, headers: Record<string, string>): WebHookResponseOutput | undefined

@@ -42,7 +42,7 @@ const HANDLER_FAILED = 'A handler of this receiver failed (see its logs); retry 
  *
  * Answers: 204 handled (or a duplicate `webhook-id`, handlers not run again; or Xen Orchestra's test sample, given to
  * `onTest` only), 400 bad payload or not JSON, 401 bad
- * signature, 403 denied by a pre handler (`{ "reason": … }`), 405 not POST, 413 body over `maxBodyBytes`, 415 not
+ * signature, 403 denied by a pre handler (`{ "reason": … }`), 405 not POST, 408 body not in within `bodyTimeout` (node adapter), 413 body over `maxBodyBytes`, 415 not
  * JSON, 500 a handler threw (so the sender retries).
  *
  * @typeParam Api - the method map typing `params` and `result` per method.
@@ -59,6 +59,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
   const keys = secretKeys(options)
   const tolerance = positive(options.tolerance, 300, 'tolerance', true)
   const maxBodyBytes = positive(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes')
+  const bodyTimeout = positive(options.bodyTimeout, 5000, 'bodyTimeout')
   const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl')
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? {})
   const store = dedupe && (dedupe.store ?? createMemoryDedupeStore())
@@ -132,6 +133,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
 
   const core: ReceiverCore = {
     maxBodyBytes,
+    bodyTimeout,
     verifies: keys !== undefined,
     precheck(method, headers) {
       const error = checkRequest(method, headers)

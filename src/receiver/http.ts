@@ -61,6 +61,15 @@ export function tooLarge(limit: number): WebHookRequestError {
   )
 }
 
+export function bodyTimedOut(timeout: number): WebHookRequestError {
+  return new WebHookRequestError(
+    'ERR_WEB_HOOK_REQUEST_TIMEOUT',
+    408,
+    `The body did not arrive within ${timeout} ms (the receiver's bodyTimeout): the connection is closed. Check the ` +
+      'network between sender and receiver, or raise bodyTimeout if bodies are large and the link slow.'
+  )
+}
+
 /** The declared content-length, or undefined when absent or malformed. */
 export function declaredLength(headers: Record<string, string>): number | undefined {
   const value = headers['content-length']

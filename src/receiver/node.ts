@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WebHookRequestError } from '../errors/request-error.js'
 import type { ReceiverCore } from './core.js'
-import { declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
+import { bodyTimedOut, declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
 import type { WebHookResponseOutput } from './types.js'
 
 export function createNodeAdapter(core: ReceiverCore) {
@@ -28,10 +28,15 @@ export function createNodeAdapter(core: ReceiverCore) {
         response = core.refuse(tooLarge(core.maxBodyBytes))
         close = true
       } else {
-        const body = await readBody(req, core.maxBodyBytes)
-        if (body === undefined) {
+        const body = await readBody(req, core.maxBodyBytes, core.bodyTimeout)
+        if (body === 'too large') {
           response = core.refuse(tooLarge(core.maxBodyBytes))
           close = true
+        } else if (body === 'timeout') {
+          response = core.refuse(bodyTimedOut(core.bodyTimeout))
+          close = true
+          // The client is still sending: once the 408 is out, the connection goes, whatever keep-alive says.
+          res.once('finish', () => req.socket.destroy())
         } else {
           response = await core.process(body, headers)
         }
@@ -64,22 +69,25 @@ function parsedBody(core: ReceiverCore, body: object, headers: Record<string, st
 }
 
 /**
- * The whole body, or undefined once it grows past `limit`: from there the rest is read and dropped (not kept), because
- * destroying the request would reset the connection before the 413 could be sent.
+ * The whole body; `too large` once it grows past `limit`: from there the rest is read and dropped (not kept), because
+ * destroying the request would reset the connection before the 413 could be sent; `timeout` when it is not complete
+ * within `timeout` ms (issue 13: a trickling client is otherwise held as long as Node's server timeouts allow).
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage, limit: number, timeout: number): Promise<Buffer | 'too large' | 'timeout'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const stop = (outcome: 'too large' | 'timeout') => {
+      // Still flowing with no 'data' listener: the rest is drained and dropped.
+      cleanup()
+      req.on('error', () => {})
+      resolve(outcome)
+    }
+    const timer = setTimeout(() => stop('timeout'), timeout)
     const onData = (chunk: Buffer) => {
       size += chunk.length
       if (size <= limit) chunks.push(chunk)
-      else {
-        // Still flowing with no 'data' listener: the rest is drained and dropped.
-        cleanup()
-        req.on('error', () => {})
-        resolve(undefined)
-      }
+      else stop('too large')
     }
     const onEnd = () => {
       cleanup()
@@ -90,6 +98,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       reject(new Error('The request was aborted before its body was complete.'))
     }
     const cleanup = () => {
+      clearTimeout(timer)
       req.off('data', onData)
       req.off('end', onEnd)
       req.off('error', onClose)

@@ -147,6 +147,13 @@ export interface WebHookReceiverOptions<Api extends WebHookMethodMap<Api> = AnyW
    */
   maxBodyBytes?: number
   /**
+   * Longest wait for a whole body, in ms, in `receiver.node`: a client still sending after it (a trickling, slow or
+   * stalled connection) is answered 408 and its connection closed, instead of holding it as long as Node's server
+   * timeouts allow. The sender's retry delivers it again.
+   * @default 5000
+   */
+  bodyTimeout?: number
+  /**
    * Deduplication on `webhook-id` (a retried delivery is answered 204 without running handlers again); `false` to
    * turn it off.
    * @default { store: createMemoryDedupeStore(), ttl: 86400000 }

@@ -153,6 +153,36 @@ describe('rpc-web-hooks', { timeout: 60_000 }, () => {
     ])
   })
 
+  it('test sends URL credentials as Basic authorization and never prints them, even echoed back', async () => {
+    const basic = `Basic ${Buffer.from('alice:pa55-w0rd').toString('base64')}`
+    const seen: (string | undefined)[] = []
+    served = await serve((req, res) => {
+      seen.push(req.headers.authorization)
+      req.resume()
+      // The receiver echoes the headers it got, as some error pages do.
+      req.on('end', () => {
+        res.writeHead(req.headers.authorization === basic ? 200 : 401)
+        res.end(JSON.stringify(req.headers))
+      })
+    })
+    const url = served.url.replace('http://', 'http://alice:pa55-w0rd@')
+    const [json, text] = await Promise.all([
+      run(['test', url, '--json', '--type', 'pre']),
+      run(['test', `${url}/hooks`, '--type', 'post', '--secret', SECRET]),
+    ])
+    expect(seen).toEqual([basic, basic])
+    expect([json.code, text.code]).toEqual([0, 0])
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, status: 200, url: `${served.url}/` })
+    expect(text.stdout).toContain('POST  200')
+    expect(text.stdout).toContain('[redacted]')
+    for (const output of [json.stdout, json.stderr, text.stdout, text.stderr]) {
+      for (const secret of ['alice', 'pa55-w0rd', basic.slice(6), SECRET.slice(6)]) expect(output).not.toContain(secret)
+    }
+    const bad = await run(['test', 'http://alice:pa55-w0rd@[::1'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).not.toContain('pa55-w0rd')
+  })
+
   it('test --format office365 sends a MessageCard', async () => {
     const cards: unknown[] = []
     served = await serve(async (req, res) => {

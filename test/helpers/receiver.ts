@@ -122,3 +122,61 @@ export async function startReceiver(responder?: Responder, options: { port?: num
     },
   }
 }
+
+export interface EndlessReceiver {
+  url: string
+  /** Bytes written so far, over all requests. */
+  written(): number
+  /** Requests whose client went away before the end of the body. */
+  disconnected(): number
+  close(): Promise<void>
+}
+
+/**
+ * A receiver on 127.0.0.1 that answers `status` with a body of `size` bytes (4 GiB by default) streamed in 64 KiB
+ * chunks with backpressure, never allocated as a whole: it writes until the client disconnects.
+ */
+export async function startEndlessReceiver(
+  options: { status?: number; size?: number; headers?: Record<string, string> } = {}
+): Promise<EndlessReceiver> {
+  const size = options.size ?? 4 * 1024 ** 3
+  const chunk = Buffer.alloc(65_536, 'x')
+  let written = 0
+  let disconnected = 0
+  const sockets = new Set<Socket>()
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(options.status ?? 200, { 'content-length': String(size), ...options.headers })
+      let left = size
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          const piece = left >= chunk.length ? chunk : chunk.subarray(0, left)
+          left -= piece.length
+          written += piece.length
+          if (!res.write(piece)) return void res.once('drain', pump)
+        }
+        if (left === 0) res.end()
+      }
+      res.on('close', () => {
+        if (left > 0) disconnected++
+      })
+      pump()
+    })
+  })
+  server.on('connection', socket => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    written: () => written,
+    disconnected: () => disconnected,
+    close() {
+      for (const socket of sockets) socket.destroy()
+      return new Promise<void>(resolve => server.close(() => resolve()))
+    },
+  }
+}

@@ -28,6 +28,7 @@ describe('createReceiver options', () => {
     [{ maxBodyBytes: 0 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'maxBodyBytes'],
     [{ tolerance: -1 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'tolerance'],
     [{ orphanTtl: Number.NaN }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'orphanTtl'],
+    [{ bodyTimeout: 0 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'bodyTimeout'],
     [{ dedupe: { ttl: 0 } }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'dedupe.ttl'],
     [{ dedupe: { store: {} as any } }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'dedupe.store'],
   ])('rejects %j', (options, code, path) => {

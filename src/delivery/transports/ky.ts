@@ -8,6 +8,37 @@ import { WebHookDeliveryError } from '../../errors/delivery-error.js'
 import { MAX_RESPONSE_BODY } from '../options.js'
 import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
 
+/** A body read past this many bytes is cut, as the undici transport does (undici-handler.ts). */
+const MAX_BODY_BYTES = 65_536
+
+/**
+ * The first `maxChars` characters of a response body, reading at most about 4 bytes a character (64 KiB at most):
+ * then the stream is cancelled, which drops the connection. `response.text()` would hold a body of any size in memory
+ * (issue 13: a 1 GiB answer made the process peak at 5 GB and the delivery fail though it answered 200).
+ */
+async function readCapped(response: Response, maxChars: number): Promise<string> {
+  if (response.body === null) return ''
+  const maxBytes = Math.min(MAX_BODY_BYTES, maxChars * 4)
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let received = 0
+  try {
+    while (received < maxBytes) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      received += value.byteLength
+    }
+  } finally {
+    // Not read to its end: cancelling ends the exchange instead of downloading the rest.
+    if (received >= maxBytes) reader.cancel().catch(() => {})
+    else reader.releaseLock()
+  }
+  const bytes = Buffer.concat(chunks).subarray(0, maxBytes)
+  const body = new TextDecoder().decode(bytes)
+  return body.length > maxChars ? body.slice(0, maxChars) : body
+}
+
 /** Options of {@link kyTransport}. */
 export interface WebHookKyTransportOptions {
   /**
@@ -16,7 +47,8 @@ export interface WebHookKyTransportOptions {
    */
   ky?: KyInstance
   /**
-   * Most characters of a response body kept.
+   * Most characters of a response body kept; at most 4 bytes a character (64 KiB) are read, then the connection is
+   * dropped.
    * @default 4096
    */
   maxResponseBody?: number
@@ -49,7 +81,7 @@ export function kyTransport(options: WebHookKyTransportOptions = {}): WebHookTra
       response.headers.forEach((value, name) => {
         headers[name] = value
       })
-      const body = (await response.text()).slice(0, max)
+      const body = await readCapped(response, max)
       return { status: response.status, statusText: response.statusText, headers, body }
     } catch (error) {
       if ((error as Error | undefined)?.name === 'TimeoutError') {
