@@ -1,6 +1,7 @@
 /**
  * The XO plugin (`rpc-web-hooks/xo`) in a stand-in XO (EventEmitter + XO's awaiting emit) with real receivers.
  */
+import Ajv from 'ajv'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import createPlugin, {
   configurationSchema,
@@ -357,7 +358,6 @@ describe('XO plugin: schema and stored XO configurations', () => {
     const schema = configurationSchema({ xo }) as any
     const method = schema.properties.hooks.items.properties.method
     const sorted = Object.keys(xo.apiMethods).sort()
-    expect(method.defaults).toEqual(sorted)
     expect(method.anyOf[0].enum).toEqual(sorted)
     expect(method.type).toBe('string')
     expect(schema.required).toEqual(['hooks'])
@@ -431,14 +431,30 @@ describe('XO plugin: schema and stored XO configurations', () => {
     ])
   })
 
-  it('testSchema is XO 0.4.0 test form (url + format)', () => {
+  it("compiles in XO's Ajv (strict, useDefaults) without an unknown-keyword notice, and validates as it", () => {
+    const notices: string[] = []
+    const log = (...args: unknown[]) => notices.push(args.map(String).join(' '))
+    // xo-server's Ajv: strict mode logs unknown keywords; XO's own plugin schemas use `enumNames` and `$type`.
+    const ajv = new Ajv({ strict: 'log', useDefaults: true, allErrors: true, logger: { log, warn: log, error: log } })
+    ajv.addKeyword('enumNames').addKeyword('$type')
+    const check = ajv.compile(configurationSchema({ xo: newXo() }))
+    ajv.compile(testSchema)
+    expect(notices).toEqual([])
+    const stored: any = { hooks: [{ method: 'vm.start', type: 'pre', url: 'https://hooks.example/xo' }] }
+    expect(check(stored)).toBe(true)
+    expect(stored.hooks[0].format).toBe('json')
+    expect(check({ hooks: [{ method: 'vm.*', type: 'post', url: 'u', format: 'json' }] })).toBe(true)
+    expect(check({ hooks: [{ method: 'vm.nope', type: 'pre', url: 'u', format: 'json' }] })).toBe(false)
+  })
+
+  it('testSchema is our test form (url + format; XO 0.3.x had one, 0.4.0 has none)', () => {
     expect(Object.keys((testSchema as any).properties)).toEqual(['url', 'format'])
     expect(validate(testSchema, {})).toEqual([])
   })
 
   it('works without apiMethods (an empty list)', () => {
     const schema = configurationSchema({ xo: { on() {}, removeListener() {} } }) as any
-    expect(schema.properties.hooks.items.properties.method.defaults).toEqual([])
+    expect(schema.properties.hooks.items.properties.method.anyOf[0].enum).toEqual([])
   })
 })
 

@@ -87,7 +87,7 @@ class XoWebHooksPlugin implements XoPlugin {
   }
 
   /**
-   * With a URL: XO 0.4.0's test, a sample `vm.start` pre and post sent to it in `format`. Without: the sample to every
+   * With a URL: XO 0.3.x's test form, a sample `vm.start` pre and post sent to it in `format`. Without: the sample to every
    * configured hook. Rejects with a `WebHookTestError` on the first failure.
    */
   async test({ url, format = 'json' }: XoTestData = {}): Promise<void> {
