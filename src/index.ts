@@ -56,6 +56,7 @@ export type {
   WebHookTransport,
   WebHookTransportRequest,
   WebHookTransportResponse,
+  WebHookDeliveryFailure,
   WebHookDeliveryOutcome,
   WebHookStore,
   WebHookDeliveryEventMap,

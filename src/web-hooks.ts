@@ -10,6 +10,7 @@ import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
 import type { WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import { WebHookDeliveryError } from './errors/delivery-error.js'
 import { WebHookTestError } from './errors/test-error.js'
 import { EventBodies } from './payload/bodies.js'
 import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
@@ -88,10 +89,16 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
 
   /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
   function deliver(outgoing: OutgoingDelivery, deadline: number): Promise<WebHookDeliveryOutcome> {
+    const failed = (cause: unknown): WebHookDeliveryOutcome => ({
+      id: outgoing.id,
+      ok: false,
+      error: new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_NETWORK', { url: outgoing.hook.safeUrl, cause }),
+      attempts: 0,
+    })
     try {
-      return engine.deliver(outgoing, deadline).catch(error => ({ id: outgoing.id, ok: false, error, attempts: 0 }))
+      return engine.deliver(outgoing, deadline).catch(failed)
     } catch (error) {
-      return Promise.resolve({ id: outgoing.id, ok: false, error: error as Error, attempts: 0 })
+      return Promise.resolve(failed(error))
     }
   }
 

@@ -6,7 +6,13 @@
  */
 import type { LookupFunction } from 'node:net'
 import type { LiteralUnion } from 'type-fest'
-import type { WebHookDeliveryEventMap, WebHookStore, WebHookTransport } from '../delivery/types.js'
+import type {
+  WebHookDeliveryEventMap,
+  WebHookDeliveryFailure,
+  WebHookStore,
+  WebHookTransport,
+} from '../delivery/types.js'
+import type { WebHookUserError } from '../errors/user-error.js'
 
 /** When a hook fires: before the call, after it, or both (Xen Orchestra's values). */
 export type WebHookType = 'pre' | 'post' | 'pre/post'
@@ -189,8 +195,11 @@ export interface WebHookUser {
  * `WebHookUserError`, `url` and `deliveryId` are `''`): the call goes on either way.
  */
 export interface WebHookErrorEvent {
-  /** The error (a `WebHookDeliveryError` for HTTP failures, a `WebHookUserError` when `user` threw). */
-  error: Error
+  /**
+   * The error: a `WebHookDeliveryError` for HTTP failures, a `WebHookUnsafeUrlError` when `safeUrls` refused the
+   * address, a `WebHookUserError` when `user` threw. Narrow on `code`.
+   */
+  error: WebHookDeliveryFailure | WebHookUserError
   /** The hook's URL, credentials removed (`''` when the error is not a delivery's). */
   url: string
   /** The method of the call. */

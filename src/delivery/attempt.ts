@@ -3,17 +3,18 @@
  * into an `Attempt` (never rejects). Classifies failures: retryable (network, timeout, 408, 429, 5xx) or not.
  */
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
+import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { Job } from './endpoint.js'
 import { buildRequest } from './request.js'
 import { isRetryableStatus, parseRetryAfter } from './retry.js'
-import type { WebHookTransport, WebHookTransportResponse } from './types.js'
+import type { WebHookDeliveryFailure, WebHookTransport, WebHookTransportResponse } from './types.js'
 
 export interface Attempt {
   job: Job
   /** Set when the attempt failed. */
-  error: Error | undefined
+  error: WebHookDeliveryFailure | undefined
   status: number | undefined
   body: string | undefined
   retryable: boolean
@@ -70,9 +71,9 @@ function answered(job: Job, response: WebHookTransportResponse, url: string, dur
   return { job, error, status, body, retryable, retryAfter, duration }
 }
 
-function unsafe(error: unknown): Error | undefined {
+function unsafe(error: unknown): WebHookUnsafeUrlError | undefined {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    if (isWebHookError(cause) && cause.code === 'ERR_WEB_HOOK_UNSAFE_URL') return cause
+    if (isWebHookError(cause) && cause.code === 'ERR_WEB_HOOK_UNSAFE_URL') return cause as WebHookUnsafeUrlError
   }
   return undefined
 }

@@ -7,7 +7,7 @@ import { Deque } from './deque.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import { DueHeap } from './heap.js'
 import { LatencyRing } from './latency.js'
-import type { WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
 
 /** A delivery in the engine. */
 export interface Job {
@@ -27,7 +27,7 @@ export interface Job {
   timer: ReturnType<typeof setTimeout> | undefined
   status: number | undefined
   body: string | undefined
-  error: Error | undefined
+  error: WebHookDeliveryFailure | undefined
 }
 
 export class Endpoint {

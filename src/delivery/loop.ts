@@ -12,7 +12,7 @@ import type { Journal } from './journal.js'
 import type { Reporter } from './report.js'
 import type { QueueSettings } from './options.js'
 import { nextDelay, retriesOf } from './retry.js'
-import type { WebHookDropReason, WebHookTransport } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDropReason, WebHookTransport } from './types.js'
 
 /** What the loop shares with its engine: options `configure` may replace, counters, and the collaborators. */
 export interface LoopState {
@@ -208,7 +208,7 @@ export function createLoop(state: LoopState) {
 
   // -- endings ----------------------------------------------------------------------------------------------------
 
-  function giveUp(job: Job, error: Error): void {
+  function giveUp(job: Job, error: WebHookDeliveryFailure): void {
     job.error = error
     job.endpoint.failed++
     state.report.givenUp(job, error)

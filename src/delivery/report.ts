@@ -6,14 +6,14 @@ import type { ResolvedConfig } from '../config/normalized.js'
 import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
-import type { WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
 
 type Level = keyof WebHookLogger
 
 export interface Reporter {
   succeeded(job: Job, duration: number): void
   failed(job: Job, attemptsLeft: number, nextRetryAt: number | undefined): void
-  givenUp(job: Job, error: Error): void
+  givenUp(job: Job, error: WebHookDeliveryFailure): void
   dropped(job: Job, reason: WebHookDropReason, delivery: WebHookDeliveryInfo): void
   paused(endpoint: Endpoint): void
   resumed(endpoint: Endpoint): void
@@ -34,7 +34,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
     } catch {}
   }
 
-  function callOnError(job: Job, error: Error): void {
+  function callOnError(job: Job, error: WebHookDeliveryFailure): void {
     if (onError === undefined) return
     const { delivery } = job
     try {
@@ -68,7 +68,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
       events.emit('delivery:succeeded', { ...base(job), attempts: job.attempts, status: job.status ?? 0, duration })
     },
     failed(job, attemptsLeft, nextRetryAt) {
-      const error = job.error as Error
+      const error = job.error as WebHookDeliveryFailure
       const event = {
         ...base(job),
         attempts: job.attempts,

@@ -4,6 +4,17 @@
  * @packageDocumentation
  */
 
+import type { WebHookDeliveryError } from '../errors/delivery-error.js'
+import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
+
+/**
+ * Why a delivery failed, in events, outcomes and `onError`: a `WebHookDeliveryError` (status, network, timeout, gone,
+ * paused, dropped, closed) or a `WebHookUnsafeUrlError` (refused by `safeUrls`). Narrow on `code`.
+ *
+ * @example webHooks.on('delivery:given-up', ({ error }) => error.code === 'ERR_WEB_HOOK_UNSAFE_URL' && alert(error.host))
+ */
+export type WebHookDeliveryFailure = WebHookDeliveryError | WebHookUnsafeUrlError
+
 /** One HTTP request, as handed to a transport. */
 export interface WebHookTransportRequest {
   /** Absolute http(s) URL. */
@@ -56,7 +67,7 @@ export interface WebHookDeliveryOutcome {
   /** Body of the last answer (truncated), when there was one. */
   body?: string
   /** Why it failed, when it did. */
-  error?: Error
+  error?: WebHookDeliveryFailure
   /** Attempts made. */
   attempts: number
 }
@@ -115,7 +126,7 @@ export interface WebHookDeliveryEventMap {
     /** Status of the answer, when there was one. */
     status?: number
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
-    error: Error
+    error: WebHookDeliveryFailure
   }
   /** The delivery failed for good (no attempt left, not retryable, 410, deadline). `onError` is called too. */
   'delivery:given-up': {
@@ -126,7 +137,8 @@ export interface WebHookDeliveryEventMap {
     callId: string
     attempts: number
     status?: number
-    error: Error
+    /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
+    error: WebHookDeliveryFailure
   }
   /** The delivery was refused or evicted (queue full, engine closed); it is in `delivery`, body included. */
   'delivery:dropped': {

@@ -1,7 +1,7 @@
 /**
  * The XO plugin (`rpc-web-hooks/xo`) in a stand-in XO (EventEmitter + XO's awaiting emit) with real receivers.
  */
-import Ajv from 'ajv'
+import { Ajv } from 'ajv'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import createPlugin, {
   configurationSchema,
