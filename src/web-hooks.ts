@@ -103,7 +103,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   }
 
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
-    const bodies = new EventBodies(buildRawPrePayload(data), resolved)
+    const bodies = new EventBodies(buildRawPrePayload(data), resolved, data)
     let waits: Promise<WebHookVetoError | undefined>[] | undefined
     for (const hook of hooks) {
       const outgoing = delivery(hook, 'pre', data, bodies.body(hook.format))
@@ -137,7 +137,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       if (closed) return
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
-      const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved)
+      const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved, data)
       for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
     },
     configure(next) {

@@ -480,6 +480,50 @@ describe('XO plugin: method patterns', () => {
     expect(all.requests.map(request => request.json.method).sort()).toEqual(['backupNg.runJob', 'host.restart'])
   })
 
+  it("office365 cards: XO's fact order (the backup data's for backups) and valueless facts for undefined fields", async () => {
+    const xo = newXo()
+    const hooks = await receiver()
+    plugin(xo, {
+      hooks: [
+        { method: 'vm.start', type: 'pre', url: hooks.url, format: 'office365' },
+        { method: 'backupNg.runJob', type: 'pre/post', url: hooks.url, format: 'office365' },
+      ],
+    }).load()
+    // An internal call: no signed-in user, no IP (XO's data has the keys, undefined).
+    await xo.callApiMethod({ user_id: undefined, user_ip: undefined } as any, 'vm.start', { id: 'a' })
+    await xo.runBackupJob({ id: 'job-1', owner: 'u9', ownerName: 'backup-admin' })
+    const cards = (await hooks.waitFor(3)).map(request => request.json.sections[0])
+    const byTitle = (title: string, method: string) =>
+      cards.find(card => card.title === title && card.facts.some((f: any) => f.value === method)).facts
+    const internal = byTitle('XO PRE notification', 'vm.start')
+    expect(internal.map((f: any) => f.name)).toEqual([
+      'callId',
+      'userId',
+      'userName',
+      'userIp',
+      'method',
+      'params',
+      'timestamp',
+    ])
+    expect(internal[1]).toEqual({ name: 'userId' })
+    expect(internal[2]).toEqual({ name: 'userName', value: '(unknown user)' })
+    expect(internal[3]).toEqual({ name: 'userIp' })
+    const backupPre = byTitle('XO PRE notification', 'backupNg.runJob')
+    expect(backupPre.map((f: any) => f.name)).toEqual(['callId', 'method', 'params', 'timestamp', 'userId', 'userName'])
+    const backupPost = byTitle('XO POST notification', 'backupNg.runJob')
+    expect(backupPost.map((f: any) => f.name)).toEqual([
+      'callId',
+      'method',
+      'params',
+      'timestamp',
+      'userId',
+      'userName',
+      'result',
+      'duration',
+    ])
+    expect(backupPost[6]).toEqual({ name: 'result', value: 'true' })
+  })
+
   it('precedence: for one URL the most specific entry fires (exact beats vm.* beats *)', async () => {
     const xo = newXo()
     const hooks = await receiver()
