@@ -9,7 +9,7 @@ import createPlugin, {
   toWebHooksConfig,
   type XoPluginConfiguration,
 } from '../../src/adapters/xo/index.js'
-import { WebHookConfigError } from '../../src/index.js'
+import { createWebHooks, WebHookConfigError } from '../../src/index.js'
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
 import { FakeXo } from './helpers/fake-xo.js'
 import { validate } from './helpers/mini-ajv.js'
@@ -189,7 +189,7 @@ describe('XO plugin: lifecycle', () => {
     const instance = plugin(xo, { hooks: [{ method: 'vm.stop', type: 'post', url: hooks.url, format: 'json' }] })
     instance.load()
     expect(() =>
-      instance.configure({ hooks: [{ method: 'vm.stop', type: 'post', url: 'ftp://nope', format: 'json' }] })
+      instance.configure({ hooks: [{ method: 'vm.stop', type: 'post', url: hooks.url, format: 'json', timeout: 0 }] })
     ).toThrow(WebHookConfigError)
     expect(() =>
       instance.configure({ hooks: [{ method: 'vm.stop', type: 'during' as 'pre', url: hooks.url }] })
@@ -445,6 +445,43 @@ describe('XO plugin: schema and stored XO configurations', () => {
     expect(stored.hooks[0].format).toBe('json')
     expect(check({ hooks: [{ method: 'vm.*', type: 'post', url: 'u', format: 'json' }] })).toBe(true)
     expect(check({ hooks: [{ method: 'vm.nope', type: 'pre', url: 'u', format: 'json' }] })).toBe(false)
+  })
+
+  it('a stored hook URL without a scheme (accepted by XO) loads: that hook fails alone, logged at load and at each send', async () => {
+    const xo = newXo()
+    const hooks = await receiver()
+    const stored: XoPluginConfiguration = {
+      hooks: [
+        { method: 'vm.start', type: 'pre', url: 'user:s3cret@hooks.example/xo', format: 'json' },
+        { method: 'vm.start', type: 'pre/post', url: hooks.url, format: 'json' },
+      ],
+    }
+    expect(validate(configurationSchema({ xo }), stored)).toEqual([])
+    const instance = plugin(xo, stored)
+    instance.load()
+    expect(logged).toHaveLength(1)
+    expect(logged[0]?.[0]).toBe('error')
+    expect(logged[0]?.[1]).toMatch(/not usable: its URL is invalid/)
+    expect(logged[0]?.[2]).toMatchObject({ method: 'vm.start', url: 'hooks.example/xo' })
+    expect(logged[0]?.[2].error).toMatchObject({ code: 'ERR_WEB_HOOK_CONFIG_URL', path: 'hooks[0].url' })
+    await xo.callApiMethod(alice, 'vm.start', { id: 'a' })
+    await xo.callApiMethod(alice, 'vm.start', { id: 'b' })
+    // The other hook keeps working.
+    expect((await hooks.waitFor(4)).map(request => request.json.type).sort()).toEqual(['post', 'post', 'pre', 'pre'])
+    const failures = logged.filter(([, message]) => message === 'web hook failed')
+    expect(failures).toHaveLength(2)
+    expect(failures[0]?.[2]).toMatchObject({ method: 'vm.start', type: 'pre', url: 'hooks.example/xo' })
+    expect(JSON.stringify(logged.map(([, message, context]) => [message, context, context.error.message]))).not.toMatch(
+      /s3cret/
+    )
+    await expect(instance.test()).rejects.toMatchObject({
+      code: 'ERR_WEB_HOOK_TEST_FAILED',
+      cause: { code: 'ERR_WEB_HOOK_CONFIG_URL' },
+    })
+    // The generic library keeps refusing it at configure time.
+    expect(() => toWebHooksConfig(stored) && createWebHooks(toWebHooksConfig(stored))).toThrow(
+      expect.objectContaining({ code: 'ERR_WEB_HOOK_CONFIG_URL' })
+    )
   })
 
   it('testSchema is our test form (url + format; XO 0.3.x had one, 0.4.0 has none)', () => {
