@@ -13,6 +13,7 @@ import type { Reporter } from './report.js'
 import type { QueueSettings } from './options.js'
 import { nextDelay, retriesOf } from './retry.js'
 import type { WebHookDeliveryFailure, WebHookDropReason, WebHookTransport } from './types.js'
+import { isVetoRefusal } from '../veto/refusal.js'
 
 /** What the loop shares with its engine: options `configure` may replace, counters, and the collaborators. */
 export interface LoopState {
@@ -153,6 +154,13 @@ export function createLoop(state: LoopState) {
       state.report.failed(job, 0, undefined)
       giveUp(job, attempt.error)
       markGone(endpoint)
+    } else if (job.delivery.hook.veto && job.delivery.type === 'pre' && isVetoRefusal(attempt.status)) {
+      // The gate answered no: it works. Not a failure (no retry, no breaker count, no give-up, no onError).
+      job.error = undefined
+      if (endpoint.breaker.success()) state.report.resumed(endpoint)
+      state.report.vetoed(job, attempt.status)
+      state.journal.ack(job)
+      finish(job, false)
     } else {
       if (endpoint.breaker.failure(now)) pause(endpoint)
       const left = attempt.retryable ? retriesOf(job.delivery.hook.retry) - (job.attempts - 1) : 0

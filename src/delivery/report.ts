@@ -7,6 +7,7 @@ import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
 import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+import { parseVetoReason } from '../veto/refusal.js'
 
 type Level = keyof WebHookLogger
 
@@ -14,6 +15,7 @@ export interface Reporter {
   succeeded(job: Job, duration: number): void
   failed(job: Job, attemptsLeft: number, nextRetryAt: number | undefined): void
   givenUp(job: Job, error: WebHookDeliveryFailure): void
+  vetoed(job: Job, status: number): void
   dropped(job: Job, reason: WebHookDropReason, delivery: WebHookDeliveryInfo): void
   paused(endpoint: Endpoint): void
   resumed(endpoint: Endpoint): void
@@ -91,6 +93,18 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
       log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })
       events.emit('delivery:given-up', event)
       callOnError(job, error)
+    },
+    vetoed(job, status) {
+      const reason = parseVetoReason(job.body)
+      const event = {
+        ...base(job),
+        type: 'pre' as const,
+        attempts: job.attempts,
+        status,
+        ...(reason === undefined ? {} : { reason }),
+      }
+      log('info', 'web hook vetoed the call', event)
+      events.emit('delivery:vetoed', event)
     },
     dropped(job, reason, delivery) {
       const { endpoint } = job

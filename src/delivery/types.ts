@@ -140,6 +140,22 @@ export interface WebHookDeliveryEventMap {
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
     error: WebHookDeliveryFailure
   }
+  /**
+   * A veto hook answered a refusal (not 2xx, below 500): the gate worked and the call is refused with
+   * `ERR_WEB_HOOK_VETOED`. Not a failure: no retry, no `delivery:given-up`, no `onError`; logged at `info`.
+   */
+  'delivery:vetoed': {
+    id: string
+    url: string
+    type: 'pre'
+    method: string
+    callId: string
+    attempts: number
+    /** The refusal's status (403…). */
+    status: number
+    /** The receiver's reason (`{ "reason": "…" }` or the body's text, at most 1024 characters), when it gave one. */
+    reason?: string
+  }
   /** The delivery was refused or evicted (queue full, engine closed); it is in `delivery`, body included. */
   'delivery:dropped': {
     reason: WebHookDropReason
