@@ -5,7 +5,7 @@
  */
 import { HookTable } from './config/hook-table.js'
 import { normalizeConfig } from './config/normalize.js'
-import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
+import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from './config/normalized.js'
 import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
@@ -88,7 +88,11 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   }
 
   /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
-  function deliver(outgoing: OutgoingDelivery, deadline: number): Promise<WebHookDeliveryOutcome> {
+  function deliver(
+    outgoing: OutgoingDelivery,
+    deadline: number,
+    retry: ResolvedRetry | false
+  ): Promise<WebHookDeliveryOutcome> {
     const failed = (cause: unknown): WebHookDeliveryOutcome => ({
       id: outgoing.id,
       ok: false,
@@ -96,7 +100,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       attempts: 0,
     })
     try {
-      return engine.deliver(outgoing, deadline).catch(failed)
+      return engine.deliver(outgoing, deadline, retry).catch(failed)
     } catch (error) {
       return Promise.resolve(failed(error))
     }
@@ -111,8 +115,9 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
         engine.enqueue(outgoing)
         continue
       }
-      // Waiting hooks are bounded by their timeout: the call is never delayed past it (retries included).
-      const outcome = deliver(outgoing, Date.now() + hook.timeout)
+      // Waiting hooks are bounded by their timeout: the call is never delayed past it. One attempt, as XO, unless
+      // the hook asks for retries (then only within that timeout).
+      const outcome = deliver(outgoing, Date.now() + hook.timeout, hook.waitedRetry)
       waits ??= []
       waits.push(outcome.then(result => (hook.veto ? decideVeto(hook, data.method, result) : undefined)))
     }
@@ -121,6 +126,25 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       const denial = denials.find(error => error !== undefined)
       if (denial !== undefined) throw denial
     })
+  }
+
+  /** The test deliveries of one hook (its pre and post), each rejecting with a `WebHookTestError` when it fails. */
+  function testHook(hook: ResolvedHook): Promise<void>[] {
+    const tests: Promise<void>[] = []
+    for (const type of ['pre', 'post'] as const) {
+      if (!hook[type]) continue
+      const data = xoTestSample(hook.method)
+      const payload: PayloadObject = { type, ...data }
+      const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, resolved.maxPayloadBytes))
+      tests.push(
+        deliver(outgoing, Date.now() + hook.timeout, false).then(outcome => {
+          if (outcome.ok) return
+          const { status, error: cause } = outcome
+          throw new WebHookTestError({ url: hook.safeUrl, method: hook.method, type, status, cause })
+        })
+      )
+    }
+    return tests
   }
 
   return {
@@ -148,28 +172,11 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       subscribe(next.on)
     },
     async test() {
-      const tests: Promise<void>[] = []
-      for (const hook of table.hooks) {
-        for (const type of ['pre', 'post'] as const) {
-          if (!hook[type]) continue
-          const data = xoTestSample(hook.method)
-          const payload: PayloadObject = { type, ...data }
-          const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, resolved.maxPayloadBytes))
-          tests.push(
-            deliver(outgoing, Date.now() + hook.timeout).then(outcome => {
-              if (outcome.ok) return
-              throw new WebHookTestError({
-                url: hook.safeUrl,
-                method: hook.method,
-                type,
-                status: outcome.status,
-                cause: outcome.error,
-              })
-            })
-          )
-        }
-      }
-      await Promise.all(tests)
+      // As XO: one method after the other, every pre and post hook of a method at once, one attempt each; the first
+      // failure fails the test at once.
+      const byMethod = new Map<string, ResolvedHook[]>()
+      for (const hook of table.hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
+      for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(testHook))
     },
     close(options) {
       closed = true

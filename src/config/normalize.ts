@@ -88,6 +88,7 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
     )
   }
   const failOpen = optBoolean(value.failOpen, `${at}.failOpen`, false)
+  const delivery = resolveDeliveryOptions(value, `${at}.`, `${at} (${safeUrl})`, defaults)
 
   return {
     index,
@@ -103,7 +104,9 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
     waitForResponse,
     veto,
     failOpen,
-    ...resolveDeliveryOptions(value, `${at}.`, `${at} (${safeUrl})`, defaults),
+    ...delivery,
+    // Waited deliveries make one attempt unless this hook asks for retries itself (issue #12, item 2).
+    waitedRetry: isUnset(value.retry) ? false : delivery.retry,
   }
 }
 

@@ -49,6 +49,11 @@ export interface ResolvedHook {
   failOpen: boolean
   timeout: number
   retry: ResolvedRetry | false
+  /**
+   * The retry policy of its waited deliveries (waitForResponse, veto): one attempt (`false`, XO's behaviour: a call
+   * is not delayed by retries to a receiver that is down) unless the hook sets its own `retry`.
+   */
+  waitedRetry: ResolvedRetry | false
   concurrency: number
   /** Decoded HMAC keys, one per active secret. */
   secrets: readonly Uint8Array[]

@@ -110,7 +110,8 @@ export interface WebHookDeliveryOptions {
    */
   timeout?: number
   /**
-   * Retries; `false` for none.
+   * Retries; `false` for none. Waited pre hooks (`waitForResponse`, `veto`) make one attempt unless the hook itself
+   * sets `retry` (the top-level one is for fire-and-forget deliveries).
    * @default { retries: 5, minDelay: 1000, maxDelay: 300000, jitter: true }
    */
   retry?: false | WebHookRetryOptions
@@ -162,13 +163,15 @@ export interface HookConfig extends WebHookDeliveryOptions {
   format?: LiteralUnion<WebHookFormat, string>
   /**
    * Pre hooks only: the call waits until this hook's request finished (success, failure or timeout). It never aborts
-   * the call (Xen Orchestra's meaning).
+   * the call (Xen Orchestra's meaning). One attempt, as XO, unless this hook sets its own `retry` (then retried
+   * within `timeout` only).
    * @default false
    */
   waitForResponse?: boolean
   /**
    * Pre hooks only: the call goes ahead only when the hook answers 2xx; another answer rejects the call with a
-   * `WebHookVetoError`. Implies waiting.
+   * `WebHookVetoError`. Implies waiting: one attempt, unless this hook sets its own `retry` (then retried within
+   * `timeout` only).
    * @default false
    */
   veto?: boolean

@@ -4,6 +4,7 @@
  */
 import { Breaker, type BreakerOptions } from './breaker.js'
 import { Deque } from './deque.js'
+import type { ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import { DueHeap } from './heap.js'
 import { LatencyRing } from './latency.js'
@@ -16,6 +17,8 @@ export interface Job {
   attempts: number
   /** ms since the epoch; Infinity for fire-and-forget deliveries. */
   deadline: number
+  /** Its retry policy: the hook's, or for a waited delivery what `deliver()` was given. */
+  retry: ResolvedRetry | false
   /** Set for `deliver()` (waited) jobs. */
   resolve: ((outcome: WebHookDeliveryOutcome) => void) | undefined
   /** Retry due time, ms since the epoch. */

@@ -163,8 +163,8 @@ export function createLoop(state: LoopState) {
       finish(job, false)
     } else {
       if (endpoint.breaker.failure(now)) pause(endpoint)
-      const left = attempt.retryable ? retriesOf(job.delivery.hook.retry) - (job.attempts - 1) : 0
-      const policy = job.delivery.hook.retry
+      const left = attempt.retryable ? retriesOf(job.retry) - (job.attempts - 1) : 0
+      const policy = job.retry
       const delay = left > 0 && policy !== false ? nextDelay(policy, job.attempts, attempt.retryAfter) : 0
       if (left > 0 && now + delay < job.deadline - 1) {
         job.dueAt = now + delay

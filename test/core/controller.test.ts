@@ -98,6 +98,24 @@ describe('.webHooks.test', () => {
     expect(error).toMatchObject({ code: 'ERR_WEB_HOOK_TEST_FAILED', status: 404, method: 'vm.stop', type: 'post' })
     expect(error.url).toBe(`${rx.url}/bad`)
   })
+
+  it("as XO's: one attempt per hook, one method after the other, stops at the first failure", async () => {
+    const rx = await receiver(request => (request.url === '/down' ? { status: 500 } : {}))
+    const call = track(
+      withWebHooks(async () => 1, {
+        hooks: [
+          { method: 'vm.start', type: 'pre/post', url: `${rx.url}/down`, format: 'json' },
+          { method: 'vm.stop', type: 'pre/post', url: `${rx.url}/later`, format: 'json' },
+        ],
+        // The default retries and a long timeout: test() still makes one attempt.
+        retry: { retries: 5, minDelay: 10, maxDelay: 10 },
+      })
+    )
+    const error = await call.webHooks.test().catch(e => e)
+    expect(error).toMatchObject({ code: 'ERR_WEB_HOOK_TEST_FAILED', status: 500, method: 'vm.start' })
+    const requests = await settle(rx)
+    expect(requests.map(request => `${request.url} ${request.json.type}`).sort()).toEqual(['/down post', '/down pre'])
+  })
 })
 
 describe('.webHooks.close', () => {
