@@ -9,7 +9,7 @@ export type {
   WrappedParameters,
 } from './with-web-hooks.js'
 export { createWebHooks } from './web-hooks.js'
-export type { WebHooks } from './web-hooks.js'
+export type { WebHooks, WebHookTimeouts } from './web-hooks.js'
 export type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 export { configurationSchema } from './config/schema.js'
 export { WebHookVetoError } from './errors/veto-error.js'

@@ -34,6 +34,20 @@ export interface WebHooks extends WebHooksController {
   pre(data: WebHookCallData): Promise<void> | undefined
   /** Queues the post hooks of a completed call; never waits, never throws. */
   post(data: WebHookPostCallData): void
+  /**
+   * How long a call of `method` may wait for its hooks: `waited`, the longest timeout of its waiting or veto pre
+   * hooks (`undefined` when `pre()` does not wait), and `longest`, the longest timeout of all its hooks. `undefined`
+   * when no hook fires for `method`. A host resolving the user asynchronously bounds that wait with them.
+   */
+  timeouts(method: string): WebHookTimeouts | undefined
+}
+
+/** What {@link WebHooks.timeouts} returns. */
+export interface WebHookTimeouts {
+  /** The longest timeout of the waiting (`waitForResponse`) and veto pre hooks, ms; `undefined` when none. */
+  waited: number | undefined
+  /** The longest timeout of all the hooks, ms. */
+  longest: number
 }
 
 /** Failures of user callbacks must not escape into the call or the engine. */
@@ -156,6 +170,18 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       const hooks = table.lookup(data.method)?.pre
       if (hooks === undefined || hooks.length === 0) return undefined
       return sendPre(hooks, data)
+    },
+    timeouts(method) {
+      const matched = closed ? undefined : table.lookup(method)
+      if (matched === undefined) return undefined
+      let waited: number | undefined
+      let longest = 0
+      for (const hook of matched.pre) {
+        if (hook.veto || hook.waitForResponse) waited = Math.max(waited ?? 0, hook.timeout)
+        longest = Math.max(longest, hook.timeout)
+      }
+      for (const hook of matched.post) longest = Math.max(longest, hook.timeout)
+      return { waited, longest }
     },
     post(data) {
       if (closed) return

@@ -11,6 +11,16 @@ import type { WebHooksController } from './web-hooks-controller.js'
 
 export type { WebHooksController } from './web-hooks-controller.js'
 
+/** What a call's payloads say when `user()` failed: XO's name for an unknown user. */
+const UNKNOWN_USER: WebHookUser = { name: '(unknown user)' }
+
+/** How long an asynchronous `user()` may take when no hook of the method says (the default timeout), ms. */
+const DEFAULT_USER_WAIT = 10_000
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
+}
+
 /**
  * Any dispatcher: `(method, params, context) => result | Promise<result>`, where `method` is a string (or a union of
  * method names); params and context may be omitted.
@@ -66,24 +76,65 @@ export function withWebHooks<F extends WebHookDispatcher>(
     } catch {}
   }
 
-  async function resolveUser(method: string, params: unknown, context: unknown, callId: string) {
+  /** A failed `user()` is reported; the call's payloads say `(unknown user)`, as XO's for an unknown user. */
+  function userFailed(method: string, callId: string, cause: unknown): WebHookUser {
+    const error = new WebHookUserError(method, cause)
+    logError('web hook user() failed', { method, error })
+    try {
+      current.onError?.({ error, url: '', method, type: 'pre', callId, deliveryId: '' })
+    } catch {}
+    return UNKNOWN_USER
+  }
+
+  /** The user of a call: at once when `user()` returns it, else its promise (never rejecting: failures reported). */
+  function startUser(
+    method: string,
+    params: unknown,
+    context: unknown,
+    callId: string
+  ): WebHookUser | undefined | PromiseLike<WebHookUser | undefined> {
     const { user } = current
     if (user === undefined) return undefined
+    let value: ReturnType<typeof user>
     try {
-      return (await user(context as DispatcherContext<F>, method, params as DispatcherParams<F>)) ?? undefined
+      value = user(context as DispatcherContext<F>, method, params as DispatcherParams<F>)
     } catch (cause) {
-      const error = new WebHookUserError(method, cause)
-      logError('web hook user() failed', { method, error })
-      try {
-        current.onError?.({ error, url: '', method, type: 'pre', callId, deliveryId: '' })
-      } catch {}
-      return undefined
+      return userFailed(method, callId, cause)
     }
+    return isThenable(value) ? value : (value ?? undefined)
+  }
+
+  /** Waits for an asynchronous `user()` at most `ms`: past that, or on a rejection, it is reported as failed. */
+  function bounded(
+    promise: PromiseLike<WebHookUser | undefined>,
+    ms: number,
+    method: string,
+    callId: string
+  ): Promise<WebHookUser | undefined> {
+    return new Promise(resolve => {
+      let settled = false
+      const settle = (user: WebHookUser | undefined) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(user)
+      }
+      const timer = setTimeout(
+        () => settle(userFailed(method, callId, new Error(`its promise did not settle within ${ms} ms`))),
+        ms
+      )
+      Promise.resolve(promise).then(
+        user => settle(user ?? undefined),
+        cause => {
+          if (!settled) settle(userFailed(method, callId, cause))
+        }
+      )
+    })
   }
 
   /** Post data as a literal in XO's key order (no spreads: this runs once per hooked call). */
-  function post(data: WebHookCallData, outcome: 'result' | 'error', value: unknown): void {
-    const timestamp = Date.now()
+  function post(data: WebHookCallData, outcome: 'result' | 'error', value: unknown, end?: number): void {
+    const timestamp = end ?? Date.now()
     const ended: WebHookPostCallData =
       outcome === 'result'
         ? {
@@ -115,7 +166,13 @@ export function withWebHooks<F extends WebHookDispatcher>(
     }
   }
 
-  function callData(method: string, params: unknown, callId: string, user: WebHookUser | undefined): WebHookCallData {
+  function callData(
+    method: string,
+    params: unknown,
+    callId: string,
+    user: WebHookUser | undefined,
+    timestamp = Date.now()
+  ): WebHookCallData {
     return {
       callId,
       userId: user?.id,
@@ -123,7 +180,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
       userIp: user?.ip,
       method,
       params,
-      timestamp: Date.now(),
+      timestamp,
     }
   }
 
@@ -138,8 +195,31 @@ export function withWebHooks<F extends WebHookDispatcher>(
   }
 
   /**
-   * The hooked path that waits: for the `user` option (when `data` is not given yet), then for the pre hooks that say
-   * so (a veto refuses the call); then calls the dispatcher and sends the post hooks.
+   * A call whose user is still being resolved and whose pre hooks do not wait (issue #12, item 8): the dispatcher
+   * runs now; the pre hooks go out once the user is known, the post hooks after both.
+   */
+  async function besideUser(
+    self: unknown,
+    args: unknown[],
+    ready: Promise<WebHookCallData>
+  ): Promise<Awaited<ReturnType<F>>> {
+    let result: Awaited<ReturnType<F>>
+    try {
+      result = (await dispatch.apply(self, args)) as Awaited<ReturnType<F>>
+    } catch (error) {
+      const end = Date.now()
+      void ready.then(data => post(data, 'error', error, end))
+      throw error
+    }
+    const end = Date.now()
+    void ready.then(data => post(data, 'result', result, end))
+    return result
+  }
+
+  /**
+   * The hooked path that waits: for the `user` option (when `data` is not given yet; an asynchronous one only when a
+   * pre hook waits, bounded by its timeout), then for the pre hooks that say so (a veto refuses the call); then calls
+   * the dispatcher and sends the post hooks.
    */
   async function hooked(
     self: unknown,
@@ -153,8 +233,22 @@ export function withWebHooks<F extends WebHookDispatcher>(
       const method = args[0] as string
       const params = args[1]
       const callId = randomId()
-      const user = await resolveUser(method, params, args[2], callId)
-      data = callData(method, params, callId, user)
+      const timestamp = Date.now()
+      const user = startUser(method, params, args[2], callId)
+      if (isThenable(user)) {
+        const timeouts = hooks.timeouts(method)
+        if (timeouts?.waited === undefined) {
+          const ready = bounded(user, timeouts?.longest ?? DEFAULT_USER_WAIT, method, callId).then(known => {
+            const beside = callData(method, params, callId, known, timestamp)
+            pre(beside)
+            return beside
+          })
+          return besideUser(self, args, ready)
+        }
+        data = callData(method, params, callId, await bounded(user, timeouts.waited, method, callId), timestamp)
+      } else {
+        data = callData(method, params, callId, user, timestamp)
+      }
       pending = pre(data)
     }
     if (pending !== undefined) {

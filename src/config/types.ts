@@ -275,8 +275,11 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
   hooks: readonly HookConfig[]
   /**
    * Who made the call, for `userId`, `userName` and `userIp`. Called once per matched call, with the dispatcher's
-   * arguments; may be async. Without it, payloads have no user fields. If it throws, the call goes on, its hooks go
-   * out without user fields, and the error is reported to `onError` and the logger.
+   * arguments; may be async. Without it, payloads have no user fields. An async one never delays the call for its post
+   * hooks and plain pre hooks (they go out once it settles); only waiting or veto pre hooks wait for it, at most their
+   * `timeout`. If it throws, rejects or does not settle within the longest timeout of the method's hooks, the call goes
+   * on, its hooks say `userName: "(unknown user)"` (as XO's), and a `WebHookUserError` is reported to `onError` and
+   * the logger.
    * @default undefined
    * @example user: connection => ({ id: connection.userId, name: connection.userName, ip: connection.remoteAddress })
    */
