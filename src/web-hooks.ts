@@ -9,7 +9,10 @@ import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from './config/norma
 import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
-import type { WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import { OpenCalls } from './delivery/open-calls.js'
+import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
+import { WebHookClosedError } from './errors/closed-error.js'
 import { WebHookDeliveryError } from './errors/delivery-error.js'
 import { WebHookTestError } from './errors/test-error.js'
 import { EventBodies } from './payload/bodies.js'
@@ -79,6 +82,8 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   let resolved: ResolvedConfig = normalizeConfig(config)
   let table = new HookTable(resolved.hooks)
   let closed = false
+  let closing: Promise<WebHookCloseResult> | undefined
+  const calls = new OpenCalls()
   const engine: DeliveryEngine = createDeliveryEngine({
     ...resolved,
     onError: event => guard(resolved.onError, event),
@@ -167,7 +172,10 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     },
     pre(data) {
       if (closed) return undefined
-      const hooks = table.lookup(data.method)?.pre
+      const matched = table.lookup(data.method)
+      if (matched === undefined) return undefined
+      if (matched.post.length > 0) calls.open(data.callId)
+      const hooks = matched.pre
       if (hooks === undefined || hooks.length === 0) return undefined
       return sendPre(hooks, data)
     },
@@ -184,13 +192,15 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       return { waited, longest }
     },
     post(data) {
-      if (closed) return
+      // After close(), only the calls that started before it still get their post (within close's deadline).
+      if (!calls.end(data.callId) && closed) return
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
       const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved, data)
       for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
     },
     configure(next) {
+      if (closed) throw new WebHookClosedError('configure')
       const nextResolved = normalizeConfig(next)
       engine.configure(nextResolved)
       resolved = nextResolved
@@ -198,15 +208,21 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       subscribe(next.on)
     },
     async test() {
+      if (closed) throw new WebHookClosedError('test')
       // As XO: one method after the other, every pre and post hook of a method at once, one attempt each; the first
       // failure fails the test at once.
       const byMethod = new Map<string, ResolvedHook[]>()
       for (const hook of table.hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
       for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(testHook))
     },
-    close(options) {
+    close(options = {}) {
+      if (closing !== undefined) return closing
       closed = true
-      return engine.close(options)
+      // Calls already running get their post hooks: the engine keeps taking them until they ended or the deadline.
+      const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
+      const deadline = Date.now() + timeout
+      closing = calls.ended(timeout).then(() => engine.close({ timeout: Math.max(0, deadline - Date.now()) }))
+      return closing
     },
     stats: () => engine.stats(),
     replay: ids => engine.replay(ids),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { WebHookConfigError, WebHookTestError, createWebHooks, withWebHooks } from '../../src/index.js'
+import {
+  WebHookClosedError,
+  WebHookConfigError,
+  WebHookTestError,
+  createWebHooks,
+  withWebHooks,
+} from '../../src/index.js'
 import { receiver, settle, track } from './setup.js'
 
 describe('.webHooks.configure', () => {
@@ -136,6 +142,75 @@ describe('.webHooks.close', () => {
     expect(await call('vm.start', {}, undefined)).toBe('ok')
     expect(calls).toBe(2)
     expect(await settle(rx)).toHaveLength(1)
+  })
+
+  it('calls running when close() is called get their post hooks, within its deadline; later calls get none', async () => {
+    const rx = await receiver()
+    let release!: () => void
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const events = { dropped: 0, errors: 0 }
+    const call = withWebHooks(
+      async (_method: string, params: { n: number }) => {
+        if (params.n < 20) await gate
+        return params.n
+      },
+      {
+        hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+        on: { 'delivery:dropped': () => events.dropped++ },
+        onError: () => events.errors++,
+      }
+    )
+    const running = Array.from({ length: 20 }, (_, n) => call('vm.start', { n }))
+    await rx.waitFor(20) // the 20 pres
+    const closing = call.webHooks.close({ timeout: 5000 })
+    // A call started after close() runs without hooks.
+    expect(await call('vm.start', { n: 99 })).toBe(99)
+    release()
+    expect(await Promise.all(running)).toHaveLength(20)
+    expect((await closing).undelivered).toEqual([])
+    const requests = await settle(rx)
+    expect(requests.filter(request => request.json.type === 'post')).toHaveLength(20)
+    expect(requests.filter(request => request.json.type === 'pre')).toHaveLength(20)
+    expect(requests.some(request => request.json.params.n === 99)).toBe(false)
+    expect(events).toEqual({ dropped: 0, errors: 0 })
+  })
+
+  it('a call still running at the deadline: its post is reported as dropped, never silently lost', async () => {
+    const rx = await receiver()
+    let release!: () => void
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const dropped: string[] = []
+    const call = withWebHooks(
+      async () => {
+        await gate
+        return 'late'
+      },
+      {
+        hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+        on: { 'delivery:dropped': event => dropped.push(`${event.reason} ${event.delivery.type}`) },
+      }
+    )
+    const running = call('vm.start', {})
+    await rx.waitFor(1)
+    await call.webHooks.close({ timeout: 50 })
+    release()
+    expect(await running).toBe('late')
+    expect(dropped).toEqual(['closed post'])
+  })
+
+  it('configure() and test() after close() fail alike: ERR_WEB_HOOK_CLOSED', async () => {
+    const rx = await receiver()
+    const call = withWebHooks(async () => 1, { hooks: [{ method: 'vm.start', type: 'pre', url: rx.url }] })
+    await call.webHooks.close({ timeout: 0 })
+    expect(() => call.webHooks.configure({ hooks: [] })).toThrow(
+      expect.objectContaining({ name: 'WebHookClosedError', code: 'ERR_WEB_HOOK_CLOSED', operation: 'configure' })
+    )
+    await expect(call.webHooks.test()).rejects.toMatchObject({ code: 'ERR_WEB_HOOK_CLOSED', operation: 'test' })
+    await expect(call.webHooks.test()).rejects.toBeInstanceOf(WebHookClosedError)
+    // Nothing else broke: calls go straight through, stats still answer.
+    expect(await call('vm.start', {})).toBe(1)
+    expect(call.webHooks.stats().queued).toBe(0)
+    expect(await settle(rx)).toHaveLength(0)
   })
 })
 
