@@ -54,6 +54,8 @@ export interface ResolvedHook {
    * is not delayed by retries to a receiver that is down) unless the hook sets its own `retry`.
    */
   waitedRetry: ResolvedRetry | false
+  /** Redirects followed at most. */
+  redirects: number
   concurrency: number
   /** Decoded HMAC keys, one per active secret. */
   secrets: readonly Uint8Array[]

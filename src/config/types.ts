@@ -116,6 +116,15 @@ export interface WebHookDeliveryOptions {
    */
   retry?: false | WebHookRetryOptions
   /**
+   * Redirects followed at most (0 to 20). 307 and 308 keep the POST and its body; 301, 302 and 303 turn it into a
+   * GET without body, as fetch does. Each hop is checked by `safeUrls`; on a hop to another origin, credentials, the
+   * signature and the hook's own headers are not sent. The final URL is in delivery events (`redirectedTo`) and
+   * `stats()`. 0 (the default, as Standard Webhooks advises): a 3xx is a failed delivery. The XO plugin follows 5, as
+   * XO does.
+   * @default 0
+   */
+  redirects?: number
+  /**
    * Requests in flight at once to one endpoint (URL).
    * @default 8
    */

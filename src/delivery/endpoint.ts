@@ -31,6 +31,8 @@ export interface Job {
   status: number | undefined
   body: string | undefined
   error: WebHookDeliveryFailure | undefined
+  /** The URL that answered the last attempt, when it followed a redirect. */
+  redirectedTo: string | undefined
 }
 
 export class Endpoint {
@@ -166,8 +168,16 @@ export class Endpoint {
     return this.inFlight + this.holding < this.concurrency && !this.gone && this.breaker.allows(this.inFlight)
   }
 
+  /** The URL a redirect last led to (an attempt followed it there). */
+  #redirectedTo: string | undefined
+
+  redirected(url: string): void {
+    this.#redirectedTo = url
+  }
+
   stats(): WebHookEndpointStats {
     return {
+      ...(this.#redirectedTo === undefined ? {} : { redirectedTo: this.#redirectedTo }),
       queued: this.queue.length + this.urgent.length + this.retries.size + this.blockedCount,
       inFlight: this.inFlight,
       delivered: this.delivered,

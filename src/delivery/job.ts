@@ -30,6 +30,7 @@ export function newJob(
     status: undefined,
     body: undefined,
     error: undefined,
+    redirectedTo: undefined,
   }
 }
 

@@ -64,10 +64,21 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
     }
   }
 
+  /** The final URL of a redirected attempt, for its events. */
+  function hop(job: Job): { redirectedTo?: string } {
+    return job.redirectedTo === undefined ? {} : { redirectedTo: job.redirectedTo }
+  }
+
   return {
     succeeded(job, duration) {
       if (!events.has('delivery:succeeded')) return
-      events.emit('delivery:succeeded', { ...base(job), attempts: job.attempts, status: job.status ?? 0, duration })
+      events.emit('delivery:succeeded', {
+        ...base(job),
+        attempts: job.attempts,
+        status: job.status ?? 0,
+        duration,
+        ...hop(job),
+      })
     },
     failed(job, attemptsLeft, nextRetryAt) {
       const error = job.error as WebHookDeliveryFailure
@@ -78,6 +89,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
         ...(nextRetryAt === undefined ? {} : { nextRetryAt }),
         ...(job.status === undefined ? {} : { status: job.status }),
         error,
+        ...hop(job),
       }
       if (attemptsLeft > 0) log('debug', 'web hook attempt failed, will retry', { ...event, error: error.message })
       events.emit('delivery:failed', event)
@@ -88,6 +100,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
         attempts: job.attempts,
         ...(job.status === undefined ? {} : { status: job.status }),
         error,
+        ...hop(job),
       }
       // XO's message for a failed hook.
       log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })

@@ -19,11 +19,14 @@ export type WebHookDeliveryFailure = WebHookDeliveryError | WebHookUnsafeUrlErro
 export interface WebHookTransportRequest {
   /** Absolute http(s) URL. */
   url: string
-  /** Always `POST`. */
-  method: 'POST'
+  /**
+   * `POST`; `GET` only on a redirect a hook follows (`redirects`) from a 301, 302 or 303, as fetch does, with an
+   * empty `body` that must not be sent. Transports must not follow redirects themselves: the engine does.
+   */
+  method: 'POST' | 'GET'
   /** Lower-case header names. */
   headers: Record<string, string>
-  /** The exact bytes signed and sent. */
+  /** The exact bytes signed and sent (`''` for a `GET`). */
   body: string
   /** Timeout for the whole exchange (headers and body), in ms. */
   timeout: number
@@ -109,6 +112,8 @@ export interface WebHookDeliveryEventMap {
     status: number
     /** Duration of the successful attempt, ms. */
     duration: number
+    /** The URL that answered, when the attempt followed a redirect (`redirects`). */
+    redirectedTo?: string
   }
   /** One attempt failed; `nextRetryAt` says when the next one is due (absent when none is left). */
   'delivery:failed': {
@@ -127,6 +132,8 @@ export interface WebHookDeliveryEventMap {
     status?: number
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
     error: WebHookDeliveryFailure
+    /** The last URL the attempt reached, when it followed a redirect (`redirects`). */
+    redirectedTo?: string
   }
   /** The delivery failed for good (no attempt left, not retryable, 410, deadline). `onError` is called too. */
   'delivery:given-up': {
@@ -139,6 +146,8 @@ export interface WebHookDeliveryEventMap {
     status?: number
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
     error: WebHookDeliveryFailure
+    /** The last URL the attempt reached, when it followed a redirect (`redirects`). */
+    redirectedTo?: string
   }
   /**
    * A veto hook answered a refusal (not 2xx, below 500): the gate worked and the call is refused with
@@ -209,6 +218,8 @@ export interface WebHookEndpointStats {
   spilled: number
   latency: WebHookLatencyStats
   breaker: WebHookBreakerState
+  /** Where a redirect last led (the URL that answered), when the hook follows redirects and one was followed. */
+  redirectedTo?: string
   /** Stopped by a 410 Gone until the next `configure`. */
   gone: boolean
 }

@@ -272,6 +272,7 @@ describe('XO plugin: lifecycle', () => {
         { method: 'vm.start', type: 'post', url: 'https://h.example/', retry: { retries: 3 } },
       ],
       includeErrorStack: false,
+      redirects: 5,
     })
   })
 
@@ -515,6 +516,17 @@ describe('XO plugin: method patterns', () => {
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(vm.requests.map(request => request.json.method)).toEqual(['vm.start'])
     expect(all.requests.map(request => request.json.method).sort()).toEqual(['backupNg.runJob', 'host.restart'])
+  })
+
+  it('follows redirects as XO does (up to 5; 307/308 keep the POST and its body)', async () => {
+    const xo = newXo()
+    const hooks = await receiver(request =>
+      request.url === '/old' ? { status: 308, headers: { location: '/new' } } : undefined
+    )
+    plugin(xo, { hooks: [{ method: 'vm.start', type: 'pre', url: `${hooks.url}/old`, format: 'json' }] }).load()
+    await xo.callApiMethod(alice, 'vm.start', { id: 'a' })
+    const [, moved] = await hooks.waitFor(2)
+    expect(moved).toMatchObject({ method: 'POST', url: '/new', json: { method: 'vm.start', params: { id: 'a' } } })
   })
 
   it("office365 cards: XO's fact order (the backup data's for backups) and valueless facts for undefined fields", async () => {
