@@ -6,6 +6,9 @@ import type { WebHookUser, WebHooksConfig } from './config/types.js'
 import { WebHookUserError } from './errors/user-error.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { randomId } from './payload/ids.js'
+import type { WebHookCloseResult } from './delivery/types.js'
+import { OpenCalls } from './delivery/open-calls.js'
+import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
 import { createWebHooks } from './web-hooks.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 
@@ -67,6 +70,11 @@ export function withWebHooks<F extends WebHookDispatcher>(
 ): WithWebHooks<F> {
   const hooks = createWebHooks(config)
   let current = config
+  /** Set by `close()`: new calls go straight through. */
+  let closing = false
+  let closed: Promise<WebHookCloseResult> | undefined
+  /** Calls whose asynchronous user is being resolved beside them (their pre not handed over yet). */
+  const resolving = new OpenCalls()
   const dispatch = dispatcher as unknown as (...args: unknown[]) => unknown
 
   /** Logging must never break a call either. */
@@ -238,9 +246,11 @@ export function withWebHooks<F extends WebHookDispatcher>(
       if (isThenable(user)) {
         const timeouts = hooks.timeouts(method)
         if (timeouts?.waited === undefined) {
+          resolving.open(callId)
           const ready = bounded(user, timeouts?.longest ?? DEFAULT_USER_WAIT, method, callId).then(known => {
             const beside = callData(method, params, callId, known, timestamp)
             pre(beside)
+            resolving.end(callId)
             return beside
           })
           return besideUser(self, args, ready)
@@ -315,7 +325,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
   // hooked path is a separate function.
   const wrapped = function (this: unknown, method: string, params?: unknown, context?: unknown): Promise<unknown> {
     if (method !== miss) {
-      if (hooks.matches(method)) {
+      if (hooks.matches(method) && !closing) {
         // A copy of exactly the arguments given. Passing `arguments` itself would make V8 allocate it on every call,
         // the unmatched ones included, once this branch has run (+4 ns a call: `npm run bench -- overhead`).
         // biome-ignore lint/complexity/noArguments: the count of arguments given, without a rest parameter
@@ -349,7 +359,16 @@ export function withWebHooks<F extends WebHookDispatcher>(
       miss = undefined
     },
     test: () => hooks.test(),
-    close: options => hooks.close(options),
+    close(options = {}) {
+      // Calls whose user is still being resolved have not handed their pre over yet: wait for them (within the
+      // deadline) so that they get their hooks too, as the calls already running do.
+      if (closed !== undefined) return closed
+      closing = true
+      const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
+      const deadline = Date.now() + timeout
+      closed = resolving.ended(timeout).then(() => hooks.close({ timeout: Math.max(0, deadline - Date.now()) }))
+      return closed
+    },
     stats: () => hooks.stats(),
     replay: ids => hooks.replay(ids),
     on: (event, listener) => hooks.on(event, listener),

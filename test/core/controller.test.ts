@@ -175,6 +175,23 @@ describe('.webHooks.close', () => {
     expect(events).toEqual({ dropped: 0, errors: 0 })
   })
 
+  it('a call whose async user() is still pending when close() is called gets its pre and post too', async () => {
+    const rx = await receiver()
+    let resolveUser!: (user: { id: string }) => void
+    const user = new Promise<{ id: string }>(resolve => (resolveUser = resolve))
+    const call = withWebHooks(async () => 'ok', {
+      hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+      user: () => user,
+    })
+    expect(await call('vm.start', {})).toBe('ok')
+    const closing = call.webHooks.close({ timeout: 5000 })
+    expect(await call('vm.start', {})).toBe('ok') // after close(): no hooks
+    resolveUser({ id: 'u1' })
+    expect((await closing).undelivered).toEqual([])
+    const requests = await settle(rx)
+    expect(requests.map(request => `${request.json.type} ${request.json.userId}`)).toEqual(['pre u1', 'post u1'])
+  })
+
   it('a call still running at the deadline: its post is reported as dropped, never silently lost', async () => {
     const rx = await receiver()
     let release!: () => void
