@@ -9,13 +9,14 @@ export type {
   WrappedParameters,
 } from './with-web-hooks.js'
 export { createWebHooks } from './web-hooks.js'
-export type { WebHooks } from './web-hooks.js'
+export type { WebHooks, WebHookTimeouts } from './web-hooks.js'
 export type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 export { configurationSchema } from './config/schema.js'
 export { WebHookVetoError } from './errors/veto-error.js'
 export type { WebHookVetoErrorCode, WebHookVetoErrorOptions } from './errors/veto-error.js'
 export { WebHookTestError } from './errors/test-error.js'
 export { WebHookUserError } from './errors/user-error.js'
+export { WebHookClosedError } from './errors/closed-error.js'
 export { WebHookError, isWebHookError } from './errors/web-hook-error.js'
 export { WebHookConfigError } from './errors/config-error.js'
 export type { WebHookConfigErrorCode } from './errors/config-error.js'
@@ -56,6 +57,7 @@ export type {
   WebHookTransport,
   WebHookTransportRequest,
   WebHookTransportResponse,
+  WebHookDeliveryFailure,
   WebHookDeliveryOutcome,
   WebHookStore,
   WebHookDeliveryEventMap,

@@ -16,7 +16,11 @@ export interface WebHooksController<Context = any, Params = any> {
    * `WebHookTestError` on the first failure.
    */
   test(): Promise<void>
-  /** Stops sending new hooks (calls go straight through) and waits up to `timeout` ms for deliveries in flight. */
+  /**
+   * Stops sending hooks for new calls (they go straight through) and waits up to `timeout` ms for the calls already
+   * running to end and for every delivery, their posts included. Afterwards `configure()` throws and `test()`
+   * rejects with a `WebHookClosedError` (`ERR_WEB_HOOK_CLOSED`).
+   */
   close(options?: { timeout?: number }): Promise<WebHookCloseResult>
   /** Delivery counters per endpoint. */
   stats(): WebHookStats

@@ -5,11 +5,15 @@
  */
 import { HookTable } from './config/hook-table.js'
 import { normalizeConfig } from './config/normalize.js'
-import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
+import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from './config/normalized.js'
 import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
-import type { WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import { OpenCalls } from './delivery/open-calls.js'
+import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
+import { WebHookClosedError } from './errors/closed-error.js'
+import { WebHookDeliveryError } from './errors/delivery-error.js'
 import { WebHookTestError } from './errors/test-error.js'
 import { EventBodies } from './payload/bodies.js'
 import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
@@ -33,6 +37,20 @@ export interface WebHooks extends WebHooksController {
   pre(data: WebHookCallData): Promise<void> | undefined
   /** Queues the post hooks of a completed call; never waits, never throws. */
   post(data: WebHookPostCallData): void
+  /**
+   * How long a call of `method` may wait for its hooks: `waited`, the longest timeout of its waiting or veto pre
+   * hooks (`undefined` when `pre()` does not wait), and `longest`, the longest timeout of all its hooks. `undefined`
+   * when no hook fires for `method`. A host resolving the user asynchronously bounds that wait with them.
+   */
+  timeouts(method: string): WebHookTimeouts | undefined
+}
+
+/** What {@link WebHooks.timeouts} returns. */
+export interface WebHookTimeouts {
+  /** The longest timeout of the waiting (`waitForResponse`) and veto pre hooks, ms; `undefined` when none. */
+  waited: number | undefined
+  /** The longest timeout of all the hooks, ms. */
+  longest: number
 }
 
 /** Failures of user callbacks must not escape into the call or the engine. */
@@ -64,6 +82,8 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   let resolved: ResolvedConfig = normalizeConfig(config)
   let table = new HookTable(resolved.hooks)
   let closed = false
+  let closing: Promise<WebHookCloseResult> | undefined
+  const calls = new OpenCalls()
   const engine: DeliveryEngine = createDeliveryEngine({
     ...resolved,
     onError: event => guard(resolved.onError, event),
@@ -87,16 +107,26 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   }
 
   /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
-  function deliver(outgoing: OutgoingDelivery, deadline: number): Promise<WebHookDeliveryOutcome> {
+  function deliver(
+    outgoing: OutgoingDelivery,
+    deadline: number,
+    retry: ResolvedRetry | false
+  ): Promise<WebHookDeliveryOutcome> {
+    const failed = (cause: unknown): WebHookDeliveryOutcome => ({
+      id: outgoing.id,
+      ok: false,
+      error: new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_NETWORK', { url: outgoing.hook.safeUrl, cause }),
+      attempts: 0,
+    })
     try {
-      return engine.deliver(outgoing, deadline).catch(error => ({ id: outgoing.id, ok: false, error, attempts: 0 }))
+      return engine.deliver(outgoing, deadline, retry).catch(failed)
     } catch (error) {
-      return Promise.resolve({ id: outgoing.id, ok: false, error: error as Error, attempts: 0 })
+      return Promise.resolve(failed(error))
     }
   }
 
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
-    const bodies = new EventBodies(buildRawPrePayload(data), resolved)
+    const bodies = new EventBodies(buildRawPrePayload(data), resolved, data)
     let waits: Promise<WebHookVetoError | undefined>[] | undefined
     for (const hook of hooks) {
       const outgoing = delivery(hook, 'pre', data, bodies.body(hook.format))
@@ -104,8 +134,9 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
         engine.enqueue(outgoing)
         continue
       }
-      // Waiting hooks are bounded by their timeout: the call is never delayed past it (retries included).
-      const outcome = deliver(outgoing, Date.now() + hook.timeout)
+      // Waiting hooks are bounded by their timeout: the call is never delayed past it. One attempt, as XO, unless
+      // the hook asks for retries (then only within that timeout).
+      const outcome = deliver(outgoing, Date.now() + hook.timeout, hook.waitedRetry)
       waits ??= []
       waits.push(outcome.then(result => (hook.veto ? decideVeto(hook, data.method, result) : undefined)))
     }
@@ -116,24 +147,60 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     })
   }
 
+  /** The test deliveries of one hook (its pre and post), each rejecting with a `WebHookTestError` when it fails. */
+  function testHook(hook: ResolvedHook): Promise<void>[] {
+    const tests: Promise<void>[] = []
+    for (const type of ['pre', 'post'] as const) {
+      if (!hook[type]) continue
+      const data = xoTestSample(hook.method)
+      const payload: PayloadObject = { type, ...data }
+      const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, resolved.maxPayloadBytes))
+      tests.push(
+        deliver(outgoing, Date.now() + hook.timeout, false).then(outcome => {
+          if (outcome.ok) return
+          const { status, error: cause } = outcome
+          throw new WebHookTestError({ url: hook.safeUrl, method: hook.method, type, status, cause })
+        })
+      )
+    }
+    return tests
+  }
+
   return {
     matches(method) {
       return !closed && table.lookup(method) !== undefined
     },
     pre(data) {
       if (closed) return undefined
-      const hooks = table.lookup(data.method)?.pre
+      const matched = table.lookup(data.method)
+      if (matched === undefined) return undefined
+      if (matched.post.length > 0) calls.open(data.callId)
+      const hooks = matched.pre
       if (hooks === undefined || hooks.length === 0) return undefined
       return sendPre(hooks, data)
     },
+    timeouts(method) {
+      const matched = closed ? undefined : table.lookup(method)
+      if (matched === undefined) return undefined
+      let waited: number | undefined
+      let longest = 0
+      for (const hook of matched.pre) {
+        if (hook.veto || hook.waitForResponse) waited = Math.max(waited ?? 0, hook.timeout)
+        longest = Math.max(longest, hook.timeout)
+      }
+      for (const hook of matched.post) longest = Math.max(longest, hook.timeout)
+      return { waited, longest }
+    },
     post(data) {
-      if (closed) return
+      // After close(), only the calls that started before it still get their post (within close's deadline).
+      if (!calls.end(data.callId) && closed) return
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
-      const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved)
+      const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved, data)
       for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
     },
     configure(next) {
+      if (closed) throw new WebHookClosedError('configure')
       const nextResolved = normalizeConfig(next)
       engine.configure(nextResolved)
       resolved = nextResolved
@@ -141,32 +208,21 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       subscribe(next.on)
     },
     async test() {
-      const tests: Promise<void>[] = []
-      for (const hook of table.hooks) {
-        for (const type of ['pre', 'post'] as const) {
-          if (!hook[type]) continue
-          const data = xoTestSample(hook.method)
-          const payload: PayloadObject = { type, ...data }
-          const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, resolved.maxPayloadBytes))
-          tests.push(
-            deliver(outgoing, Date.now() + hook.timeout).then(outcome => {
-              if (outcome.ok) return
-              throw new WebHookTestError({
-                url: hook.safeUrl,
-                method: hook.method,
-                type,
-                status: outcome.status,
-                cause: outcome.error,
-              })
-            })
-          )
-        }
-      }
-      await Promise.all(tests)
+      if (closed) throw new WebHookClosedError('test')
+      // As XO: one method after the other, every pre and post hook of a method at once, one attempt each; the first
+      // failure fails the test at once.
+      const byMethod = new Map<string, ResolvedHook[]>()
+      for (const hook of table.hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
+      for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(testHook))
     },
-    close(options) {
+    close(options = {}) {
+      if (closing !== undefined) return closing
       closed = true
-      return engine.close(options)
+      // Calls already running get their post hooks: the engine keeps taking them until they ended or the deadline.
+      const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
+      const deadline = Date.now() + timeout
+      closing = calls.ended(timeout).then(() => engine.close({ timeout: Math.max(0, deadline - Date.now()) }))
+      return closing
     },
     stats: () => engine.stats(),
     replay: ids => engine.replay(ids),

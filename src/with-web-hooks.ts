@@ -6,10 +6,23 @@ import type { WebHookUser, WebHooksConfig } from './config/types.js'
 import { WebHookUserError } from './errors/user-error.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { randomId } from './payload/ids.js'
+import type { WebHookCloseResult } from './delivery/types.js'
+import { OpenCalls } from './delivery/open-calls.js'
+import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
 import { createWebHooks } from './web-hooks.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 
 export type { WebHooksController } from './web-hooks-controller.js'
+
+/** What a call's payloads say when `user()` failed: XO's name for an unknown user. */
+const UNKNOWN_USER: WebHookUser = { name: '(unknown user)' }
+
+/** How long an asynchronous `user()` may take when no hook of the method says (the default timeout), ms. */
+const DEFAULT_USER_WAIT = 10_000
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
+}
 
 /**
  * Any dispatcher: `(method, params, context) => result | Promise<result>`, where `method` is a string (or a union of
@@ -57,6 +70,11 @@ export function withWebHooks<F extends WebHookDispatcher>(
 ): WithWebHooks<F> {
   const hooks = createWebHooks(config)
   let current = config
+  /** Set by `close()`: new calls go straight through. */
+  let closing = false
+  let closed: Promise<WebHookCloseResult> | undefined
+  /** Calls whose asynchronous user is being resolved beside them (their pre not handed over yet). */
+  const resolving = new OpenCalls()
   const dispatch = dispatcher as unknown as (...args: unknown[]) => unknown
 
   /** Logging must never break a call either. */
@@ -66,24 +84,65 @@ export function withWebHooks<F extends WebHookDispatcher>(
     } catch {}
   }
 
-  async function resolveUser(method: string, params: unknown, context: unknown, callId: string) {
+  /** A failed `user()` is reported; the call's payloads say `(unknown user)`, as XO's for an unknown user. */
+  function userFailed(method: string, callId: string, cause: unknown): WebHookUser {
+    const error = new WebHookUserError(method, cause)
+    logError('web hook user() failed', { method, error })
+    try {
+      current.onError?.({ error, url: '', method, type: 'pre', callId, deliveryId: '' })
+    } catch {}
+    return UNKNOWN_USER
+  }
+
+  /** The user of a call: at once when `user()` returns it, else its promise (never rejecting: failures reported). */
+  function startUser(
+    method: string,
+    params: unknown,
+    context: unknown,
+    callId: string
+  ): WebHookUser | undefined | PromiseLike<WebHookUser | undefined> {
     const { user } = current
     if (user === undefined) return undefined
+    let value: ReturnType<typeof user>
     try {
-      return (await user(context as DispatcherContext<F>, method, params as DispatcherParams<F>)) ?? undefined
+      value = user(context as DispatcherContext<F>, method, params as DispatcherParams<F>)
     } catch (cause) {
-      const error = new WebHookUserError(method, cause)
-      logError('web hook user() failed', { method, error })
-      try {
-        current.onError?.({ error, url: '', method, type: 'pre', callId, deliveryId: '' })
-      } catch {}
-      return undefined
+      return userFailed(method, callId, cause)
     }
+    return isThenable(value) ? value : (value ?? undefined)
+  }
+
+  /** Waits for an asynchronous `user()` at most `ms`: past that, or on a rejection, it is reported as failed. */
+  function bounded(
+    promise: PromiseLike<WebHookUser | undefined>,
+    ms: number,
+    method: string,
+    callId: string
+  ): Promise<WebHookUser | undefined> {
+    return new Promise(resolve => {
+      let settled = false
+      const settle = (user: WebHookUser | undefined) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(user)
+      }
+      const timer = setTimeout(
+        () => settle(userFailed(method, callId, new Error(`its promise did not settle within ${ms} ms`))),
+        ms
+      )
+      Promise.resolve(promise).then(
+        user => settle(user ?? undefined),
+        cause => {
+          if (!settled) settle(userFailed(method, callId, cause))
+        }
+      )
+    })
   }
 
   /** Post data as a literal in XO's key order (no spreads: this runs once per hooked call). */
-  function post(data: WebHookCallData, outcome: 'result' | 'error', value: unknown): void {
-    const timestamp = Date.now()
+  function post(data: WebHookCallData, outcome: 'result' | 'error', value: unknown, end?: number): void {
+    const timestamp = end ?? Date.now()
     const ended: WebHookPostCallData =
       outcome === 'result'
         ? {
@@ -115,7 +174,13 @@ export function withWebHooks<F extends WebHookDispatcher>(
     }
   }
 
-  function callData(method: string, params: unknown, callId: string, user: WebHookUser | undefined): WebHookCallData {
+  function callData(
+    method: string,
+    params: unknown,
+    callId: string,
+    user: WebHookUser | undefined,
+    timestamp = Date.now()
+  ): WebHookCallData {
     return {
       callId,
       userId: user?.id,
@@ -123,7 +188,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
       userIp: user?.ip,
       method,
       params,
-      timestamp: Date.now(),
+      timestamp,
     }
   }
 
@@ -138,8 +203,31 @@ export function withWebHooks<F extends WebHookDispatcher>(
   }
 
   /**
-   * The hooked path that waits: for the `user` option (when `data` is not given yet), then for the pre hooks that say
-   * so (a veto refuses the call); then calls the dispatcher and sends the post hooks.
+   * A call whose user is still being resolved and whose pre hooks do not wait (issue #12, item 8): the dispatcher
+   * runs now; the pre hooks go out once the user is known, the post hooks after both.
+   */
+  async function besideUser(
+    self: unknown,
+    args: unknown[],
+    ready: Promise<WebHookCallData>
+  ): Promise<Awaited<ReturnType<F>>> {
+    let result: Awaited<ReturnType<F>>
+    try {
+      result = (await dispatch.apply(self, args)) as Awaited<ReturnType<F>>
+    } catch (error) {
+      const end = Date.now()
+      void ready.then(data => post(data, 'error', error, end))
+      throw error
+    }
+    const end = Date.now()
+    void ready.then(data => post(data, 'result', result, end))
+    return result
+  }
+
+  /**
+   * The hooked path that waits: for the `user` option (when `data` is not given yet; an asynchronous one only when a
+   * pre hook waits, bounded by its timeout), then for the pre hooks that say so (a veto refuses the call); then calls
+   * the dispatcher and sends the post hooks.
    */
   async function hooked(
     self: unknown,
@@ -153,8 +241,24 @@ export function withWebHooks<F extends WebHookDispatcher>(
       const method = args[0] as string
       const params = args[1]
       const callId = randomId()
-      const user = await resolveUser(method, params, args[2], callId)
-      data = callData(method, params, callId, user)
+      const timestamp = Date.now()
+      const user = startUser(method, params, args[2], callId)
+      if (isThenable(user)) {
+        const timeouts = hooks.timeouts(method)
+        if (timeouts?.waited === undefined) {
+          resolving.open(callId)
+          const ready = bounded(user, timeouts?.longest ?? DEFAULT_USER_WAIT, method, callId).then(known => {
+            const beside = callData(method, params, callId, known, timestamp)
+            pre(beside)
+            resolving.end(callId)
+            return beside
+          })
+          return besideUser(self, args, ready)
+        }
+        data = callData(method, params, callId, await bounded(user, timeouts.waited, method, callId), timestamp)
+      } else {
+        data = callData(method, params, callId, user, timestamp)
+      }
       pending = pre(data)
     }
     if (pending !== undefined) {
@@ -221,7 +325,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
   // hooked path is a separate function.
   const wrapped = function (this: unknown, method: string, params?: unknown, context?: unknown): Promise<unknown> {
     if (method !== miss) {
-      if (hooks.matches(method)) {
+      if (hooks.matches(method) && !closing) {
         // A copy of exactly the arguments given. Passing `arguments` itself would make V8 allocate it on every call,
         // the unmatched ones included, once this branch has run (+4 ns a call: `npm run bench -- overhead`).
         // biome-ignore lint/complexity/noArguments: the count of arguments given, without a rest parameter
@@ -255,7 +359,16 @@ export function withWebHooks<F extends WebHookDispatcher>(
       miss = undefined
     },
     test: () => hooks.test(),
-    close: options => hooks.close(options),
+    close(options = {}) {
+      // Calls whose user is still being resolved have not handed their pre over yet: wait for them (within the
+      // deadline) so that they get their hooks too, as the calls already running do.
+      if (closed !== undefined) return closed
+      closing = true
+      const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
+      const deadline = Date.now() + timeout
+      closed = resolving.ended(timeout).then(() => hooks.close({ timeout: Math.max(0, deadline - Date.now()) }))
+      return closed
+    },
     stats: () => hooks.stats(),
     replay: ids => hooks.replay(ids),
     on: (event, listener) => hooks.on(event, listener),

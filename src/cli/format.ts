@@ -46,7 +46,7 @@ export function formatLine(event: ListenEvent, style: Style): string {
   }
   if (event.kind === 'card') {
     const section = event.card.sections?.[0]
-    const facts = (section?.facts ?? []).map(fact => `${fact.name}=${cut(fact.value)}`)
+    const facts = (section?.facts ?? []).map(fact => `${fact.name}=${cut(fact.value ?? '')}`)
     return [time, style.magenta('CARD'), style.bold(section?.title ?? event.card.summary), ...facts].join('  ')
   }
   const { payload } = event

@@ -10,6 +10,7 @@ import type { ResolvedRetry } from './normalized.js'
 export interface ResolvedDeliveryOptions {
   timeout: number
   retry: ResolvedRetry | false
+  redirects: number
   concurrency: number
   secrets: readonly Uint8Array[]
   headers: Readonly<Record<string, string>>
@@ -19,6 +20,7 @@ export interface ResolvedDeliveryOptions {
 export const DEFAULT_DELIVERY: ResolvedDeliveryOptions = {
   timeout: 10_000,
   retry: { schedule: undefined, retries: 5, minDelay: 1000, maxDelay: 300_000, jitter: true },
+  redirects: 0,
   concurrency: 8,
   secrets: [],
   headers: {},
@@ -58,6 +60,17 @@ function resolveRetry(value: unknown, path: string, fallback: ResolvedRetry | fa
     maxDelay,
     jitter: optBoolean(value.jitter, `${path}.jitter`, defaults.jitter),
   }
+}
+
+/** Most redirects a hook may follow: more is a loop, not a moved endpoint. */
+export const MAX_REDIRECTS = 20
+
+function resolveRedirects(value: unknown, path: string, fallback: number): number {
+  const redirects = optNonNegative(value, path, fallback, true)
+  if (redirects > MAX_REDIRECTS) {
+    fail('ERR_WEB_HOOK_CONFIG_VALUE', path, `must be at most ${MAX_REDIRECTS} (redirects followed), got ${redirects}`)
+  }
+  return redirects
 }
 
 function resolveSecrets(value: unknown, path: string, owner: string, fallback: readonly Uint8Array[]) {
@@ -124,6 +137,7 @@ export function resolveDeliveryOptions(
   return {
     timeout: optPositiveInteger(source.timeout, `${prefix}timeout`, fallback.timeout),
     retry: resolveRetry(source.retry, `${prefix}retry`, fallback.retry),
+    redirects: resolveRedirects(source.redirects, `${prefix}redirects`, fallback.redirects),
     concurrency: optPositiveInteger(source.concurrency, `${prefix}concurrency`, fallback.concurrency),
     secrets: resolveSecrets(source.secret, `${prefix}secret`, owner, fallback.secrets),
     headers: resolveHeaders(source.headers, `${prefix}headers`, fallback.headers),

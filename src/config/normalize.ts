@@ -25,7 +25,8 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024
 
 const TYPES = { pre: [true, false], post: [false, true], 'pre/post': [true, true] } as const
 
-function resolveUrl(value: unknown, path: string): URL {
+/** A hook's URL, checked: an absolute http(s) URL, or a `WebHookConfigError` (`ERR_WEB_HOOK_CONFIG_URL`…). */
+export function resolveUrl(value: unknown, path: string): URL {
   if (isUnset(value) || value === '')
     fail('ERR_WEB_HOOK_CONFIG_MISSING', path, 'is required: the URL hooks are sent to')
   if (typeof value !== 'string') fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be a string, got ${typeName(value)}`)
@@ -87,6 +88,7 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
     )
   }
   const failOpen = optBoolean(value.failOpen, `${at}.failOpen`, false)
+  const delivery = resolveDeliveryOptions(value, `${at}.`, `${at} (${safeUrl})`, defaults)
 
   return {
     index,
@@ -102,7 +104,9 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
     waitForResponse,
     veto,
     failOpen,
-    ...resolveDeliveryOptions(value, `${at}.`, `${at} (${safeUrl})`, defaults),
+    ...delivery,
+    // Waited deliveries make one attempt unless this hook asks for retries itself (issue #12, item 2).
+    waitedRetry: isUnset(value.retry) ? false : delivery.retry,
   }
 }
 

@@ -56,6 +56,13 @@ export interface ResolvedHook {
   failOpen: boolean
   timeout: number
   retry: ResolvedRetry | false
+  /**
+   * The retry policy of its waited deliveries (waitForResponse, veto): one attempt (`false`, XO's behaviour: a call
+   * is not delayed by retries to a receiver that is down) unless the hook sets its own `retry`.
+   */
+  waitedRetry: ResolvedRetry | false
+  /** Redirects followed at most. */
+  redirects: number
   concurrency: number
   /** Decoded HMAC keys, one per active secret. */
   secrets: readonly Uint8Array[]

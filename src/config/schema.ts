@@ -44,6 +44,14 @@ const DELIVERY_PROPERTIES = {
       },
     ],
   },
+  redirects: {
+    title: 'Redirects',
+    description: 'Redirects followed at most (307/308 keep the POST and its body); 0: none',
+    type: 'integer',
+    minimum: 0,
+    maximum: 20,
+    default: 0,
+  },
   concurrency: {
     title: 'Concurrency',
     description: 'Requests in flight at once to one endpoint',

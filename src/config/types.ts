@@ -6,7 +6,13 @@
  */
 import type { LookupFunction } from 'node:net'
 import type { LiteralUnion } from 'type-fest'
-import type { WebHookDeliveryEventMap, WebHookStore, WebHookTransport } from '../delivery/types.js'
+import type {
+  WebHookDeliveryEventMap,
+  WebHookDeliveryFailure,
+  WebHookStore,
+  WebHookTransport,
+} from '../delivery/types.js'
+import type { WebHookUserError } from '../errors/user-error.js'
 
 /** When a hook fires: before the call, after it, or both (Xen Orchestra's values). */
 export type WebHookType = 'pre' | 'post' | 'pre/post'
@@ -104,10 +110,20 @@ export interface WebHookDeliveryOptions {
    */
   timeout?: number
   /**
-   * Retries; `false` for none.
+   * Retries; `false` for none. Waited pre hooks (`waitForResponse`, `veto`) make one attempt unless the hook itself
+   * sets `retry` (the top-level one is for fire-and-forget deliveries).
    * @default { retries: 5, minDelay: 1000, maxDelay: 300000, jitter: true }
    */
   retry?: false | WebHookRetryOptions
+  /**
+   * Redirects followed at most (0 to 20). 307 and 308 keep the POST and its body; 301, 302 and 303 turn it into a
+   * GET without body, as fetch does. Each hop is checked by `safeUrls`; on a hop to another origin, credentials, the
+   * signature and the hook's own headers are not sent. The final URL is in delivery events (`redirectedTo`) and
+   * `stats()`. 0 (the default, as Standard Webhooks advises): a 3xx is a failed delivery. The XO plugin follows 5, as
+   * XO does.
+   * @default 0
+   */
+  redirects?: number
   /**
    * Requests in flight at once to one endpoint (URL).
    * @default 8
@@ -156,13 +172,15 @@ export interface HookConfig extends WebHookDeliveryOptions {
   format?: LiteralUnion<WebHookFormat, string>
   /**
    * Pre hooks only: the call waits until this hook's request finished (success, failure or timeout). It never aborts
-   * the call (Xen Orchestra's meaning).
+   * the call (Xen Orchestra's meaning). One attempt, as XO, unless this hook sets its own `retry` (then retried
+   * within `timeout` only).
    * @default false
    */
   waitForResponse?: boolean
   /**
    * Pre hooks only: the call goes ahead only when the hook answers 2xx; another answer rejects the call with a
-   * `WebHookVetoError`. Implies waiting.
+   * `WebHookVetoError`. Implies waiting: one attempt, unless this hook sets its own `retry` (then retried within
+   * `timeout` only).
    * @default false
    */
   veto?: boolean
@@ -189,8 +207,11 @@ export interface WebHookUser {
  * `WebHookUserError`, `url` and `deliveryId` are `''`): the call goes on either way.
  */
 export interface WebHookErrorEvent {
-  /** The error (a `WebHookDeliveryError` for HTTP failures, a `WebHookUserError` when `user` threw). */
-  error: Error
+  /**
+   * The error: a `WebHookDeliveryError` for HTTP failures, a `WebHookUnsafeUrlError` when `safeUrls` refused the
+   * address, a `WebHookUserError` when `user` threw. Narrow on `code`.
+   */
+  error: WebHookDeliveryFailure | WebHookUserError
   /** The hook's URL, credentials removed (`''` when the error is not a delivery's). */
   url: string
   /** The method of the call. */
@@ -263,8 +284,11 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
   hooks: readonly HookConfig[]
   /**
    * Who made the call, for `userId`, `userName` and `userIp`. Called once per matched call, with the dispatcher's
-   * arguments; may be async. Without it, payloads have no user fields. If it throws, the call goes on, its hooks go
-   * out without user fields, and the error is reported to `onError` and the logger.
+   * arguments; may be async. Without it, payloads have no user fields. An async one never delays the call for its post
+   * hooks and plain pre hooks (they go out once it settles); only waiting or veto pre hooks wait for it, at most their
+   * `timeout`. If it throws, rejects or does not settle within the longest timeout of the method's hooks, the call goes
+   * on, its hooks say `userName: "(unknown user)"` (as XO's), and a `WebHookUserError` is reported to `onError` and
+   * the logger.
    * @default undefined
    * @example user: connection => ({ id: connection.userId, name: connection.userName, ip: connection.remoteAddress })
    */

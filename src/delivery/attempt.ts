@@ -3,18 +3,20 @@
  * into an `Attempt` (never rejects). Classifies failures: retryable (network, timeout, 408, 429, 5xx) or not.
  */
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
+import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import { redactEchoes, secretValuesOfHook } from '../security/echoes.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { Job } from './endpoint.js'
+import { nextHop } from './redirect.js'
 import { buildRequest } from './request.js'
 import { isRetryableStatus, parseRetryAfter } from './retry.js'
-import type { WebHookTransport, WebHookTransportResponse } from './types.js'
+import type { WebHookDeliveryFailure, WebHookTransport, WebHookTransportResponse } from './types.js'
 
 export interface Attempt {
   job: Job
   /** Set when the attempt failed. */
-  error: Error | undefined
+  error: WebHookDeliveryFailure | undefined
   status: number | undefined
   body: string | undefined
   retryable: boolean
@@ -22,6 +24,8 @@ export interface Attempt {
   retryAfter: number | undefined
   /** ms. */
   duration: number
+  /** The URL that gave the answer, when a redirect was followed. */
+  redirectedTo: string | undefined
 }
 
 export async function runAttempt(
@@ -34,29 +38,53 @@ export async function runAttempt(
   // Only a waited delivery needs aborting mid-flight (its deadline); close() ends the others with the transport.
   const controller = job.resolve === undefined ? undefined : new AbortController()
   job.controller = controller
-  const url = job.delivery.hook.safeUrl
+  const { hook } = job.delivery
+  const url = hook.safeUrl
   const started = performance.now()
+  let redirectedTo: string | undefined
   try {
-    const request = buildRequest(job.delivery, timeout, controller?.signal)
-    if (safeUrls !== undefined) {
+    let request = buildRequest(job.delivery, timeout, controller?.signal)
+    const check = async (target: string) => {
+      if (safeUrls === undefined) return
       // The default transport checks resolved addresses at connect time; IP literals skip that lookup.
-      if (connectTimeCheck) safeUrls.checkUrl(request.url)
-      else await safeUrls.assertUrl(request.url)
+      if (connectTimeCheck) safeUrls.checkUrl(target)
+      else await safeUrls.assertUrl(target)
     }
-    const response = await transport(request)
-    return answered(job, response, url, performance.now() - started)
+    await check(request.url)
+    let response = await transport(request)
+    // Redirects are followed here, for every transport (redirect.ts), each hop checked like the first.
+    const origin = hook.redirects > 0 ? new URL(request.url).origin : ''
+    for (let hop = 0; hop < hook.redirects; hop++) {
+      const left = Math.max(1, Math.round(timeout - (performance.now() - started)))
+      const next = nextHop(request, response, origin, left)
+      if (next === undefined) break
+      request = next
+      redirectedTo = next.url
+      await check(next.url)
+      response = await transport(next)
+    }
+    job.redirectedTo = redirectedTo
+    if (redirectedTo !== undefined) job.endpoint.redirected(redirectedTo)
+    return answered(job, response, url, performance.now() - started, redirectedTo)
   } catch (error) {
-    return failed(job, error, url, performance.now() - started)
+    job.redirectedTo = redirectedTo
+    return failed(job, error, url, performance.now() - started, redirectedTo)
   }
 }
 
-function answered(job: Job, response: WebHookTransportResponse, url: string, duration: number): Attempt {
+function answered(
+  job: Job,
+  response: WebHookTransportResponse,
+  url: string,
+  duration: number,
+  redirectedTo: string | undefined
+): Attempt {
   const { status } = response
   // A receiver or proxy may echo the request's headers back (issue 13): its secrets never reach a kept body.
   const secrets = secretValuesOfHook(job.delivery.hook)
   const body = redactEchoes(response.body, secrets)
   if (status >= 200 && status < 300) {
-    return { job, error: undefined, status, body, retryable: false, retryAfter: undefined, duration }
+    return { job, error: undefined, status, body, retryable: false, retryAfter: undefined, duration, redirectedTo }
   }
   const error = new WebHookDeliveryError(
     status === 410 ? 'ERR_WEB_HOOK_DELIVERY_GONE' : 'ERR_WEB_HOOK_DELIVERY_STATUS',
@@ -70,12 +98,12 @@ function answered(job: Job, response: WebHookTransportResponse, url: string, dur
   const retryable = isRetryableStatus(status)
   const header: unknown = response.headers['retry-after']
   const retryAfter = retryable ? parseRetryAfter(Array.isArray(header) ? header[0] : (header as string)) : undefined
-  return { job, error, status, body, retryable, retryAfter, duration }
+  return { job, error, status, body, retryable, retryAfter, duration, redirectedTo }
 }
 
-function unsafe(error: unknown): Error | undefined {
+function unsafe(error: unknown): WebHookUnsafeUrlError | undefined {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    if (isWebHookError(cause) && cause.code === 'ERR_WEB_HOOK_UNSAFE_URL') return cause
+    if (isWebHookError(cause) && cause.code === 'ERR_WEB_HOOK_UNSAFE_URL') return cause as WebHookUnsafeUrlError
   }
   return undefined
 }
@@ -91,9 +119,9 @@ function isTimeout(error: unknown): boolean {
   )
 }
 
-function failed(job: Job, thrown: unknown, url: string, duration: number): Attempt {
+function failed(job: Job, thrown: unknown, url: string, duration: number, redirectedTo: string | undefined): Attempt {
   const refused = unsafe(thrown)
-  const base = { job, status: undefined, body: undefined, retryAfter: undefined, duration }
+  const base = { job, status: undefined, body: undefined, retryAfter: undefined, duration, redirectedTo }
   if (refused !== undefined) return { ...base, error: refused, retryable: false }
   const cause = thrown instanceof WebHookDeliveryError && thrown.cause !== undefined ? thrown.cause : thrown
   const code = isTimeout(thrown) ? 'ERR_WEB_HOOK_DELIVERY_TIMEOUT' : 'ERR_WEB_HOOK_DELIVERY_NETWORK'

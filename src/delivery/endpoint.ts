@@ -4,11 +4,12 @@
  */
 import { Breaker, type BreakerOptions } from './breaker.js'
 import { Deque } from './deque.js'
+import type { ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import { DueHeap } from './heap.js'
 import { LatencyRing } from './latency.js'
 import { Throttle } from './throttle.js'
-import type { WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
 
 /** A delivery in the engine. */
 export interface Job {
@@ -17,6 +18,8 @@ export interface Job {
   attempts: number
   /** ms since the epoch; Infinity for fire-and-forget deliveries. */
   deadline: number
+  /** Its retry policy: the hook's, or for a waited delivery what `deliver()` was given. */
+  retry: ResolvedRetry | false
   /** Set for `deliver()` (waited) jobs. */
   resolve: ((outcome: WebHookDeliveryOutcome) => void) | undefined
   /** Retry due time, ms since the epoch. */
@@ -28,7 +31,9 @@ export interface Job {
   timer: ReturnType<typeof setTimeout> | undefined
   status: number | undefined
   body: string | undefined
-  error: Error | undefined
+  error: WebHookDeliveryFailure | undefined
+  /** The URL that answered the last attempt, when it followed a redirect. */
+  redirectedTo: string | undefined
 }
 
 export class Endpoint {
@@ -193,8 +198,16 @@ export class Endpoint {
     )
   }
 
+  /** The URL a redirect last led to (an attempt followed it there). */
+  #redirectedTo: string | undefined
+
+  redirected(url: string): void {
+    this.#redirectedTo = url
+  }
+
   stats(): WebHookEndpointStats {
     return {
+      ...(this.#redirectedTo === undefined ? {} : { redirectedTo: this.#redirectedTo }),
       queued: this.queue.length + this.urgent.length + this.retries.size + this.blockedCount,
       inFlight: this.inFlight,
       delivered: this.delivered,

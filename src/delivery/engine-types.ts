@@ -2,7 +2,7 @@
  * The contract between the wrapper (which builds payloads) and the delivery engine (which sends them).
  * Internal: not exported from the package.
  */
-import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
+import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
 
 /**
@@ -29,10 +29,11 @@ export interface DeliveryEngine {
   /** Fire-and-forget: queue it; outcomes are reported by events, `onError` and the logger. Never throws. */
   enqueue(delivery: OutgoingDelivery): void
   /**
-   * Send now and wait (waitForResponse and veto hooks): retries only until `deadline` (ms since the epoch), so the
-   * caller is never delayed past it. Never rejects: failures are in the outcome.
+   * Send now and wait (waitForResponse and veto hooks, `test()`): with `retry` (`false`: one attempt), retries only
+   * until `deadline` (ms since the epoch), so the caller is never delayed past it. Never rejects: failures are in the
+   * outcome.
    */
-  deliver(delivery: OutgoingDelivery, deadline: number): Promise<WebHookDeliveryOutcome>
+  deliver(delivery: OutgoingDelivery, deadline: number, retry: ResolvedRetry | false): Promise<WebHookDeliveryOutcome>
   /**
    * The configuration changed (configure): refresh per-endpoint options, queue bounds, breaker settings and the
    * safe-URL policy, re-enable endpoints stopped by 410. Throws `WebHookConfigError`, changing nothing, for what cannot

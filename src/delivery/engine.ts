@@ -128,9 +128,9 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       accept(job)
     },
 
-    deliver(delivery, deadline) {
+    deliver(delivery, deadline, retry) {
       const endpoint = endpointOf(delivery.hook)
-      const job = newJob(delivery, endpoint, deadline)
+      const job = newJob(delivery, endpoint, deadline, retry)
       return new Promise(resolve => {
         job.resolve = resolve
         state.active++

@@ -1,17 +1,26 @@
 /** Helpers on jobs that need no engine state: creation, their public description, flat strings. */
-import type { ResolvedHook } from '../config/normalized.js'
+import type { ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { WebHookStoredDelivery } from './store-types.js'
 import type { WebHookDeliveryInfo } from './types.js'
 
-/** A new job; `deadline` is Infinity for a fire-and-forget delivery. All fields set, so every job has one shape. */
-export function newJob(delivery: OutgoingDelivery, endpoint: Endpoint, deadline: number): Job {
+/**
+ * A new job; `deadline` is Infinity for a fire-and-forget delivery, `retry` its hook's policy unless given. All fields
+ * set, so every job has one shape.
+ */
+export function newJob(
+  delivery: OutgoingDelivery,
+  endpoint: Endpoint,
+  deadline: number,
+  retry: ResolvedRetry | false = delivery.hook.retry
+): Job {
   return {
     delivery,
     endpoint,
     attempts: 0,
     deadline,
+    retry,
     resolve: undefined,
     dueAt: 0,
     inFlight: false,
@@ -21,6 +30,7 @@ export function newJob(delivery: OutgoingDelivery, endpoint: Endpoint, deadline:
     status: undefined,
     body: undefined,
     error: undefined,
+    redirectedTo: undefined,
   }
 }
 

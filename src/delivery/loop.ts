@@ -13,7 +13,7 @@ import type { Journal } from './journal.js'
 import type { Reporter } from './report.js'
 import type { QueueSettings } from '../config/normalized.js'
 import { giveUpEffects, type OutcomeEffects, settleAttempt } from './outcome.js'
-import type { WebHookDropReason, WebHookTransport } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDropReason, WebHookTransport } from './types.js'
 
 /** What the loop shares with its engine: options `configure` may replace, counters, and the collaborators. */
 export interface LoopState {
@@ -154,6 +154,10 @@ export function createLoop(state: LoopState) {
         giveUp(job, attempt.error!)
         markGone(endpoint)
         break
+      case 'vetoed':
+        state.journal.ack(job)
+        finish(job, false)
+        break
       case 'retry':
         job.dueAt = now + outcome.delay
         state.journal.retryAt(job)
@@ -203,7 +207,7 @@ export function createLoop(state: LoopState) {
 
   // -- endings ----------------------------------------------------------------------------------------------------
 
-  function giveUp(job: Job, error: Error): void {
+  function giveUp(job: Job, error: WebHookDeliveryFailure): void {
     giveUpEffects(job, error, state.report)
     state.journal.deadLetter(job, error)
     finish(job, false)

@@ -1,6 +1,7 @@
 /**
  * What an attempt's answer means, decided once for every store: `delivered`, `retry` (after a delay: the receiver's
- * `Retry-After` or the policy's backoff), `gone` (410: the endpoint is retired) or `failed` (given up). The effects
+ * `Retry-After` or the policy's backoff), `gone` (410: the endpoint is retired), `vetoed` (a veto hook's refusal: the
+ * gate working, not a failure) or `failed` (given up). The effects
  * every store shares follow from it here too: the endpoint's counters and latency, its breaker, its rate-limit pause
  * and adaptive concurrency (`throttle.ts`), and the events and logs of the attempt. What differs is only where the delivery goes next, which the caller does with the outcome:
  * the in-memory loop (`loop.ts`) queues the retry or ends the job; a store that schedules itself (`store-worker.ts`)
@@ -11,22 +12,28 @@ import type { Endpoint, Job } from './endpoint.js'
 import type { Reporter } from './report.js'
 import { nextDelay, retriesOf } from './retry.js'
 import { isRateLimit } from './throttle.js'
+import type { WebHookDeliveryFailure } from './types.js'
+import { isVetoRefusal } from '../veto/refusal.js'
 
 export type Outcome =
   | { kind: 'delivered' }
   | { kind: 'retry'; delay: number; attemptsLeft: number }
   | { kind: 'gone' }
+  | { kind: 'vetoed'; status: number }
   | { kind: 'failed' }
 
 /**
- * The pure decision: retried while the error is retryable, retries are left and the retry can start before the job's
+ * The pure decision (the retry policy is the job's: a waited hook's own, else one attempt): retried while the error is retryable, retries are left and the retry can start before the job's
  * deadline (a waited delivery's; `Infinity` otherwise).
  */
 export function decideOutcome(attempt: Attempt, now: number): Outcome {
   const { job } = attempt
   if (attempt.error === undefined) return { kind: 'delivered' }
   if (attempt.status === 410) return { kind: 'gone' }
-  const policy = job.delivery.hook.retry
+  if (job.delivery.hook.veto && job.delivery.type === 'pre' && isVetoRefusal(attempt.status)) {
+    return { kind: 'vetoed', status: attempt.status }
+  }
+  const policy = job.retry
   const attemptsLeft = attempt.retryable ? retriesOf(policy) - (job.attempts - 1) : 0
   if (attemptsLeft <= 0 || policy === false) return { kind: 'failed' }
   const delay = nextDelay(policy, job.attempts, attempt.retryAfter)
@@ -65,6 +72,12 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
     case 'gone':
       report.failed(job, 0, undefined)
       break
+    case 'vetoed':
+      // The gate answered no: it works. Not a failure (no retry, no breaker count, no give-up, no onError).
+      job.error = undefined
+      if (endpoint.breaker.success()) report.resumed(endpoint)
+      report.vetoed(job, outcome.status)
+      break
     case 'retry':
       slowDownOrFail(attempt, effects, now)
       endpoint.retried++
@@ -87,7 +100,7 @@ function slowDownOrFail(attempt: Attempt, effects: OutcomeEffects, now: number):
   const { job } = attempt
   const { endpoint } = job
   if (isRateLimit(attempt.status, attempt.retryAfter)) {
-    const policy = job.delivery.hook.retry
+    const policy = job.retry
     endpoint.rateLimited(
       policy === false ? (attempt.retryAfter ?? 1000) : nextDelay(policy, job.attempts, attempt.retryAfter)
     )
@@ -97,7 +110,7 @@ function slowDownOrFail(attempt: Attempt, effects: OutcomeEffects, now: number):
 }
 
 /** What giving a delivery up means for every store: counted as failed, `delivery:given-up`, `onError`. */
-export function giveUpEffects(job: Job, error: Error, report: Reporter): void {
+export function giveUpEffects(job: Job, error: WebHookDeliveryFailure, report: Reporter): void {
   job.error = error
   job.endpoint.failed++
   report.givenUp(job, error)

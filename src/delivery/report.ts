@@ -6,14 +6,16 @@ import type { ResolvedConfig } from '../config/normalized.js'
 import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
-import type { WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+import { parseVetoReason } from '../veto/refusal.js'
 
 type Level = keyof WebHookLogger
 
 export interface Reporter {
   succeeded(job: Job, duration: number): void
   failed(job: Job, attemptsLeft: number, nextRetryAt: number | undefined): void
-  givenUp(job: Job, error: Error): void
+  givenUp(job: Job, error: WebHookDeliveryFailure): void
+  vetoed(job: Job, status: number): void
   dropped(job: Job, reason: WebHookDropReason, delivery: WebHookDeliveryInfo): void
   paused(endpoint: Endpoint): void
   resumed(endpoint: Endpoint): void
@@ -34,7 +36,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
     } catch {}
   }
 
-  function callOnError(job: Job, error: Error): void {
+  function callOnError(job: Job, error: WebHookDeliveryFailure): void {
     if (onError === undefined) return
     const { delivery } = job
     try {
@@ -62,13 +64,24 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
     }
   }
 
+  /** The final URL of a redirected attempt, for its events. */
+  function hop(job: Job): { redirectedTo?: string } {
+    return job.redirectedTo === undefined ? {} : { redirectedTo: job.redirectedTo }
+  }
+
   return {
     succeeded(job, duration) {
       if (!events.has('delivery:succeeded')) return
-      events.emit('delivery:succeeded', { ...base(job), attempts: job.attempts, status: job.status ?? 0, duration })
+      events.emit('delivery:succeeded', {
+        ...base(job),
+        attempts: job.attempts,
+        status: job.status ?? 0,
+        duration,
+        ...hop(job),
+      })
     },
     failed(job, attemptsLeft, nextRetryAt) {
-      const error = job.error as Error
+      const error = job.error as WebHookDeliveryFailure
       const event = {
         ...base(job),
         attempts: job.attempts,
@@ -76,6 +89,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
         ...(nextRetryAt === undefined ? {} : { nextRetryAt }),
         ...(job.status === undefined ? {} : { status: job.status }),
         error,
+        ...hop(job),
       }
       if (attemptsLeft > 0) log('debug', 'web hook attempt failed, will retry', { ...event, error: error.message })
       events.emit('delivery:failed', event)
@@ -86,11 +100,24 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
         attempts: job.attempts,
         ...(job.status === undefined ? {} : { status: job.status }),
         error,
+        ...hop(job),
       }
       // XO's message for a failed hook.
       log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })
       events.emit('delivery:given-up', event)
       callOnError(job, error)
+    },
+    vetoed(job, status) {
+      const reason = parseVetoReason(job.body)
+      const event = {
+        ...base(job),
+        type: 'pre' as const,
+        attempts: job.attempts,
+        status,
+        ...(reason === undefined ? {} : { reason }),
+      }
+      log('info', 'web hook vetoed the call', event)
+      events.emit('delivery:vetoed', event)
     },
     dropped(job, reason, delivery) {
       const { endpoint } = job

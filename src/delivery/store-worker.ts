@@ -5,6 +5,7 @@
  * keeps the queue, the timing and the dead letters.
  */
 import type { ResolvedHook } from '../config/normalized.js'
+import type { WebHookDeliveryError } from '../errors/delivery-error.js'
 import { WebHookStoreError } from '../errors/store-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
@@ -25,7 +26,7 @@ export interface StoreWorkerDeps {
   report: Reporter
   pause(endpoint: Endpoint): void
   markGone(endpoint: Endpoint): void
-  goneError(endpoint: Endpoint): Error
+  goneError(endpoint: Endpoint): WebHookDeliveryError
   newJob(hook: ResolvedHook, stored: Parameters<WebHookStoreWorker['attempt']>[0]): Job
 }
 
@@ -79,6 +80,9 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
           return { outcome: 'delivered', status: attempt.status ?? 200 }
         case 'retry':
           return { outcome: 'retry', delay: outcome.delay, error, ...status }
+        case 'vetoed':
+          // Veto hooks are waited, never run by a store; a refusal is an answer, not a failure.
+          return { outcome: 'delivered', status: outcome.status }
         case 'gone':
           giveUpEffects(job, error, report)
           deps.markGone(endpoint)

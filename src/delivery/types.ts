@@ -4,15 +4,29 @@
  * @packageDocumentation
  */
 
+import type { WebHookDeliveryError } from '../errors/delivery-error.js'
+import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
+
+/**
+ * Why a delivery failed, in events, outcomes and `onError`: a `WebHookDeliveryError` (status, network, timeout, gone,
+ * paused, dropped, closed) or a `WebHookUnsafeUrlError` (refused by `safeUrls`). Narrow on `code`.
+ *
+ * @example webHooks.on('delivery:given-up', ({ error }) => error.code === 'ERR_WEB_HOOK_UNSAFE_URL' && alert(error.host))
+ */
+export type WebHookDeliveryFailure = WebHookDeliveryError | WebHookUnsafeUrlError
+
 /** One HTTP request, as handed to a transport. */
 export interface WebHookTransportRequest {
   /** Absolute http(s) URL. */
   url: string
-  /** Always `POST`. */
-  method: 'POST'
+  /**
+   * `POST`; `GET` only on a redirect a hook follows (`redirects`) from a 301, 302 or 303, as fetch does, with an
+   * empty `body` that must not be sent. Transports must not follow redirects themselves: the engine does.
+   */
+  method: 'POST' | 'GET'
   /** Lower-case header names. */
   headers: Record<string, string>
-  /** The exact bytes signed and sent. */
+  /** The exact bytes signed and sent (`''` for a `GET`). */
   body: string
   /** Timeout for the whole exchange (headers and body), in ms. */
   timeout: number
@@ -56,7 +70,7 @@ export interface WebHookDeliveryOutcome {
   /** Body of the last answer (truncated), when there was one. */
   body?: string
   /** Why it failed, when it did. */
-  error?: Error
+  error?: WebHookDeliveryFailure
   /** Attempts made. */
   attempts: number
 }
@@ -98,6 +112,8 @@ export interface WebHookDeliveryEventMap {
     status: number
     /** Duration of the successful attempt, ms. */
     duration: number
+    /** The URL that answered, when the attempt followed a redirect (`redirects`). */
+    redirectedTo?: string
   }
   /** One attempt failed; `nextRetryAt` says when the next one is due (absent when none is left). */
   'delivery:failed': {
@@ -115,7 +131,9 @@ export interface WebHookDeliveryEventMap {
     /** Status of the answer, when there was one. */
     status?: number
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
-    error: Error
+    error: WebHookDeliveryFailure
+    /** The last URL the attempt reached, when it followed a redirect (`redirects`). */
+    redirectedTo?: string
   }
   /** The delivery failed for good (no attempt left, not retryable, 410, deadline). `onError` is called too. */
   'delivery:given-up': {
@@ -126,7 +144,26 @@ export interface WebHookDeliveryEventMap {
     callId: string
     attempts: number
     status?: number
-    error: Error
+    /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
+    error: WebHookDeliveryFailure
+    /** The last URL the attempt reached, when it followed a redirect (`redirects`). */
+    redirectedTo?: string
+  }
+  /**
+   * A veto hook answered a refusal (not 2xx, below 500): the gate worked and the call is refused with
+   * `ERR_WEB_HOOK_VETOED`. Not a failure: no retry, no `delivery:given-up`, no `onError`; logged at `info`.
+   */
+  'delivery:vetoed': {
+    id: string
+    url: string
+    type: 'pre'
+    method: string
+    callId: string
+    attempts: number
+    /** The refusal's status (403…). */
+    status: number
+    /** The receiver's reason (`{ "reason": "…" }` or the body's text, at most 1024 characters), when it gave one. */
+    reason?: string
   }
   /** The delivery was refused or evicted (queue full, engine closed); it is in `delivery`, body included. */
   'delivery:dropped': {
@@ -190,6 +227,8 @@ export interface WebHookEndpointStats {
   /** While the endpoint waits out a `Retry-After`: when it resumes, ms since the epoch. */
   pausedUntil?: number
   breaker: WebHookBreakerState
+  /** Where a redirect last led (the URL that answered), when the hook follows redirects and one was followed. */
+  redirectedTo?: string
   /** Stopped by a 410 Gone until the next `configure`. */
   gone: boolean
 }

@@ -7,20 +7,23 @@ import type { PayloadObject } from './build.js'
 import { toSafePayload } from './build.js'
 import { encodePayload } from './encode.js'
 import { fastJsonBody } from './fast-json.js'
+import { factOrder } from './office365.js'
 
 type Options = Pick<ResolvedConfig, 'redact' | 'includeErrorStack' | 'maxPayloadBytes'>
 
 export class EventBodies {
   readonly #raw: PayloadObject
   readonly #options: Options
+  readonly #data: object
   #safe: PayloadObject | undefined
   #json: string | undefined
   #office365: string | undefined
 
-  /** `raw`: from `buildRawPrePayload` or `buildRawPostPayload`. */
-  constructor(raw: PayloadObject, options: Options) {
+  /** `raw`: from `buildRawPrePayload` or `buildRawPostPayload` of `data`, the host's call data. */
+  constructor(raw: PayloadObject, options: Options, data: object) {
     this.#raw = raw
     this.#options = options
+    this.#data = data
   }
 
   /** The body in `format`, capped at `maxPayloadBytes`. */
@@ -32,7 +35,7 @@ export class EventBodies {
         encodePayload(this.#safePayload(), 'json', maxPayloadBytes)
       return this.#json
     }
-    this.#office365 ??= encodePayload(this.#safePayload(), 'office365', maxPayloadBytes)
+    this.#office365 ??= encodePayload(this.#safePayload(), 'office365', maxPayloadBytes, factOrder(this.#data))
     return this.#office365
   }
 

@@ -12,8 +12,8 @@ import { toOffice365Card } from './office365.js'
 
 const KEPT = new Set(['type', 'callId', 'timestamp', 'duration', 'truncated'])
 
-function render(payload: PayloadObject, format: 'json' | 'office365'): string {
-  return JSON.stringify(format === 'office365' ? toOffice365Card(payload) : payload)
+function render(payload: PayloadObject, format: 'json' | 'office365', order: readonly string[] | undefined): string {
+  return JSON.stringify(format === 'office365' ? toOffice365Card(payload, order) : payload)
 }
 
 /** UTF-8 size, skipping the count when the string is obviously small (at most 3 bytes per UTF-16 unit). */
@@ -47,16 +47,21 @@ function errorMarker(error: unknown, marker: string): Record<string, unknown> {
 
 /**
  * The body for `format`, capped at `max` bytes. Returns the body as is when it fits; when even the markers do not fit
- * (an absurdly small cap), the smallest body reached.
+ * (an absurdly small cap), the smallest body reached. `order`: an office365 card's fact order (`factOrder`).
  */
-export function encodePayload(payload: PayloadObject, format: 'json' | 'office365', max: number): string {
-  let body = render(payload, format)
+export function encodePayload(
+  payload: PayloadObject,
+  format: 'json' | 'office365',
+  max: number,
+  order?: readonly string[]
+): string {
+  let body = render(payload, format, order)
   let current = payload
   while (!fits(body, max)) {
     const next = shrink(current, max)
     if (next === undefined) break
     current = next
-    body = render(current, format)
+    body = render(current, format, order)
   }
   return body
 }

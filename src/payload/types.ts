@@ -119,9 +119,12 @@ export interface WebHookOffice365Card {
   '@context': 'https://schema.org/extensions'
   themeColor: string
   summary: string
-  /** One section, titled `XO PRE notification` or `XO POST notification`, with one fact per payload field. */
+  /**
+   * One section, titled `XO PRE notification` or `XO POST notification`, with one fact per payload field, in the
+   * order of the call data; a field given as `undefined` (`userIp` on an internal call) is a fact with no `value`.
+   */
   sections: Array<{
     title: string
-    facts: Array<{ name: string; value: string }>
+    facts: Array<{ name: string; value?: string }>
   }>
 }

@@ -6,22 +6,7 @@
 import type { ResolvedHook } from '../config/normalized.js'
 import type { WebHookDeliveryOutcome } from '../delivery/types.js'
 import { WebHookVetoError } from '../errors/veto-error.js'
-
-/** Longest reason kept from a veto answer. */
-export const MAX_REASON_LENGTH = 1024
-
-/** `reason` of a JSON body `{ "reason": "…" }`, else the trimmed body text; capped; undefined when empty. */
-export function parseVetoReason(body: string | undefined): string | undefined {
-  if (body === undefined) return undefined
-  let reason = body.trim()
-  if (reason.startsWith('{')) {
-    try {
-      const json = JSON.parse(reason) as { reason?: unknown }
-      if (typeof json.reason === 'string') reason = json.reason
-    } catch {}
-  }
-  return reason === '' ? undefined : reason.slice(0, MAX_REASON_LENGTH)
-}
+import { isVetoRefusal, parseVetoReason } from './refusal.js'
 
 /** The error that stops the call, or `undefined` when the call may go ahead. */
 export function decideVeto(
@@ -33,6 +18,6 @@ export function decideVeto(
   const { status } = outcome
   const reason = status === undefined ? undefined : parseVetoReason(outcome.body)
   const common = { url: hook.safeUrl, method, status, reason, cause: outcome.error }
-  if (status !== undefined && status < 500) return new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETOED', ...common })
+  if (isVetoRefusal(status)) return new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETOED', ...common })
   return hook.failOpen ? undefined : new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETO_UNREACHABLE', ...common })
 }

@@ -64,7 +64,7 @@ describe.skipIf(!built)('built adapters', () => {
       const loaded = xo.listenerCount('xo:preCall') + xo.listenerCount('backup:postCall')
       instance.unload()
       await instance.webHooks.close({ timeout: 0 })
-      console.log(JSON.stringify({ loaded, after: xo.listenerCount('xo:preCall'), methods: schema.properties.hooks.items.properties.method.defaults, test: Object.keys(testSchema.properties) }))
+      console.log(JSON.stringify({ loaded, after: xo.listenerCount('xo:preCall'), methods: schema.properties.hooks.items.properties.method.anyOf[0].enum, test: Object.keys(testSchema.properties) }))
       `,
       'module',
       dir

@@ -1,6 +1,7 @@
 /**
  * The XO plugin (`rpc-web-hooks/xo`) in a stand-in XO (EventEmitter + XO's awaiting emit) with real receivers.
  */
+import { Ajv } from 'ajv'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import createPlugin, {
   configurationSchema,
@@ -8,7 +9,7 @@ import createPlugin, {
   toWebHooksConfig,
   type XoPluginConfiguration,
 } from '../../src/adapters/xo/index.js'
-import { WebHookConfigError } from '../../src/index.js'
+import { createWebHooks, WebHookConfigError } from '../../src/index.js'
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
 import { FakeXo } from './helpers/fake-xo.js'
 import { validate } from './helpers/mini-ajv.js'
@@ -188,7 +189,7 @@ describe('XO plugin: lifecycle', () => {
     const instance = plugin(xo, { hooks: [{ method: 'vm.stop', type: 'post', url: hooks.url, format: 'json' }] })
     instance.load()
     expect(() =>
-      instance.configure({ hooks: [{ method: 'vm.stop', type: 'post', url: 'ftp://nope', format: 'json' }] })
+      instance.configure({ hooks: [{ method: 'vm.stop', type: 'post', url: hooks.url, format: 'json', timeout: 0 }] })
     ).toThrow(WebHookConfigError)
     expect(() =>
       instance.configure({ hooks: [{ method: 'vm.stop', type: 'during' as 'pre', url: hooks.url }] })
@@ -271,6 +272,7 @@ describe('XO plugin: lifecycle', () => {
         { method: 'vm.start', type: 'post', url: 'https://h.example/', retry: { retries: 3 } },
       ],
       includeErrorStack: false,
+      redirects: 5,
     })
   })
 
@@ -357,7 +359,6 @@ describe('XO plugin: schema and stored XO configurations', () => {
     const schema = configurationSchema({ xo }) as any
     const method = schema.properties.hooks.items.properties.method
     const sorted = Object.keys(xo.apiMethods).sort()
-    expect(method.defaults).toEqual(sorted)
     expect(method.anyOf[0].enum).toEqual(sorted)
     expect(method.type).toBe('string')
     expect(schema.required).toEqual(['hooks'])
@@ -431,14 +432,67 @@ describe('XO plugin: schema and stored XO configurations', () => {
     ])
   })
 
-  it('testSchema is XO 0.4.0 test form (url + format)', () => {
+  it("compiles in XO's Ajv (strict, useDefaults) without an unknown-keyword notice, and validates as it", () => {
+    const notices: string[] = []
+    const log = (...args: unknown[]) => notices.push(args.map(String).join(' '))
+    // xo-server's Ajv: strict mode logs unknown keywords; XO's own plugin schemas use `enumNames` and `$type`.
+    const ajv = new Ajv({ strict: 'log', useDefaults: true, allErrors: true, logger: { log, warn: log, error: log } })
+    ajv.addKeyword('enumNames').addKeyword('$type')
+    const check = ajv.compile(configurationSchema({ xo: newXo() }))
+    ajv.compile(testSchema)
+    expect(notices).toEqual([])
+    const stored: any = { hooks: [{ method: 'vm.start', type: 'pre', url: 'https://hooks.example/xo' }] }
+    expect(check(stored)).toBe(true)
+    expect(stored.hooks[0].format).toBe('json')
+    expect(check({ hooks: [{ method: 'vm.*', type: 'post', url: 'u', format: 'json' }] })).toBe(true)
+    expect(check({ hooks: [{ method: 'vm.nope', type: 'pre', url: 'u', format: 'json' }] })).toBe(false)
+  })
+
+  it('a stored hook URL without a scheme (accepted by XO) loads: that hook fails alone, logged at load and at each send', async () => {
+    const xo = newXo()
+    const hooks = await receiver()
+    const stored: XoPluginConfiguration = {
+      hooks: [
+        { method: 'vm.start', type: 'pre', url: 'user:s3cret@hooks.example/xo', format: 'json' },
+        { method: 'vm.start', type: 'pre/post', url: hooks.url, format: 'json' },
+      ],
+    }
+    expect(validate(configurationSchema({ xo }), stored)).toEqual([])
+    const instance = plugin(xo, stored)
+    instance.load()
+    expect(logged).toHaveLength(1)
+    expect(logged[0]?.[0]).toBe('error')
+    expect(logged[0]?.[1]).toMatch(/not usable: its URL is invalid/)
+    expect(logged[0]?.[2]).toMatchObject({ method: 'vm.start', url: 'hooks.example/xo' })
+    expect(logged[0]?.[2].error).toMatchObject({ code: 'ERR_WEB_HOOK_CONFIG_URL', path: 'hooks[0].url' })
+    await xo.callApiMethod(alice, 'vm.start', { id: 'a' })
+    await xo.callApiMethod(alice, 'vm.start', { id: 'b' })
+    // The other hook keeps working.
+    expect((await hooks.waitFor(4)).map(request => request.json.type).sort()).toEqual(['post', 'post', 'pre', 'pre'])
+    const failures = logged.filter(([, message]) => message === 'web hook failed')
+    expect(failures).toHaveLength(2)
+    expect(failures[0]?.[2]).toMatchObject({ method: 'vm.start', type: 'pre', url: 'hooks.example/xo' })
+    expect(JSON.stringify(logged.map(([, message, context]) => [message, context, context.error.message]))).not.toMatch(
+      /s3cret/
+    )
+    await expect(instance.test()).rejects.toMatchObject({
+      code: 'ERR_WEB_HOOK_TEST_FAILED',
+      cause: { code: 'ERR_WEB_HOOK_CONFIG_URL' },
+    })
+    // The generic library keeps refusing it at configure time.
+    expect(() => toWebHooksConfig(stored) && createWebHooks(toWebHooksConfig(stored))).toThrow(
+      expect.objectContaining({ code: 'ERR_WEB_HOOK_CONFIG_URL' })
+    )
+  })
+
+  it('testSchema is our test form (url + format; XO 0.3.x had one, 0.4.0 has none)', () => {
     expect(Object.keys((testSchema as any).properties)).toEqual(['url', 'format'])
     expect(validate(testSchema, {})).toEqual([])
   })
 
   it('works without apiMethods (an empty list)', () => {
     const schema = configurationSchema({ xo: { on() {}, removeListener() {} } }) as any
-    expect(schema.properties.hooks.items.properties.method.defaults).toEqual([])
+    expect(schema.properties.hooks.items.properties.method.anyOf[0].enum).toEqual([])
   })
 })
 
@@ -462,6 +516,61 @@ describe('XO plugin: method patterns', () => {
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(vm.requests.map(request => request.json.method)).toEqual(['vm.start'])
     expect(all.requests.map(request => request.json.method).sort()).toEqual(['backupNg.runJob', 'host.restart'])
+  })
+
+  it('follows redirects as XO does (up to 5; 307/308 keep the POST and its body)', async () => {
+    const xo = newXo()
+    const hooks = await receiver(request =>
+      request.url === '/old' ? { status: 308, headers: { location: '/new' } } : undefined
+    )
+    plugin(xo, { hooks: [{ method: 'vm.start', type: 'pre', url: `${hooks.url}/old`, format: 'json' }] }).load()
+    await xo.callApiMethod(alice, 'vm.start', { id: 'a' })
+    const [, moved] = await hooks.waitFor(2)
+    expect(moved).toMatchObject({ method: 'POST', url: '/new', json: { method: 'vm.start', params: { id: 'a' } } })
+  })
+
+  it("office365 cards: XO's fact order (the backup data's for backups) and valueless facts for undefined fields", async () => {
+    const xo = newXo()
+    const hooks = await receiver()
+    plugin(xo, {
+      hooks: [
+        { method: 'vm.start', type: 'pre', url: hooks.url, format: 'office365' },
+        { method: 'backupNg.runJob', type: 'pre/post', url: hooks.url, format: 'office365' },
+      ],
+    }).load()
+    // An internal call: no signed-in user, no IP (XO's data has the keys, undefined).
+    await xo.callApiMethod({ user_id: undefined, user_ip: undefined } as any, 'vm.start', { id: 'a' })
+    await xo.runBackupJob({ id: 'job-1', owner: 'u9', ownerName: 'backup-admin' })
+    const cards = (await hooks.waitFor(3)).map(request => request.json.sections[0])
+    const byTitle = (title: string, method: string) =>
+      cards.find(card => card.title === title && card.facts.some((f: any) => f.value === method)).facts
+    const internal = byTitle('XO PRE notification', 'vm.start')
+    expect(internal.map((f: any) => f.name)).toEqual([
+      'callId',
+      'userId',
+      'userName',
+      'userIp',
+      'method',
+      'params',
+      'timestamp',
+    ])
+    expect(internal[1]).toEqual({ name: 'userId' })
+    expect(internal[2]).toEqual({ name: 'userName', value: '(unknown user)' })
+    expect(internal[3]).toEqual({ name: 'userIp' })
+    const backupPre = byTitle('XO PRE notification', 'backupNg.runJob')
+    expect(backupPre.map((f: any) => f.name)).toEqual(['callId', 'method', 'params', 'timestamp', 'userId', 'userName'])
+    const backupPost = byTitle('XO POST notification', 'backupNg.runJob')
+    expect(backupPost.map((f: any) => f.name)).toEqual([
+      'callId',
+      'method',
+      'params',
+      'timestamp',
+      'userId',
+      'userName',
+      'result',
+      'duration',
+    ])
+    expect(backupPost[6]).toEqual({ name: 'result', value: 'true' })
   })
 
   it('precedence: for one URL the most specific entry fires (exact beats vm.* beats *)', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { WebHookConfigError, WebHookTestError, createWebHooks, withWebHooks } from '../../src/index.js'
+import {
+  WebHookClosedError,
+  WebHookConfigError,
+  WebHookTestError,
+  createWebHooks,
+  withWebHooks,
+} from '../../src/index.js'
 import { receiver, settle, track } from './setup.js'
 
 describe('.webHooks.configure', () => {
@@ -98,6 +104,24 @@ describe('.webHooks.test', () => {
     expect(error).toMatchObject({ code: 'ERR_WEB_HOOK_TEST_FAILED', status: 404, method: 'vm.stop', type: 'post' })
     expect(error.url).toBe(`${rx.url}/bad`)
   })
+
+  it("as XO's: one attempt per hook, one method after the other, stops at the first failure", async () => {
+    const rx = await receiver(request => (request.url === '/down' ? { status: 500 } : {}))
+    const call = track(
+      withWebHooks(async () => 1, {
+        hooks: [
+          { method: 'vm.start', type: 'pre/post', url: `${rx.url}/down`, format: 'json' },
+          { method: 'vm.stop', type: 'pre/post', url: `${rx.url}/later`, format: 'json' },
+        ],
+        // The default retries and a long timeout: test() still makes one attempt.
+        retry: { retries: 5, minDelay: 10, maxDelay: 10 },
+      })
+    )
+    const error = await call.webHooks.test().catch(e => e)
+    expect(error).toMatchObject({ code: 'ERR_WEB_HOOK_TEST_FAILED', status: 500, method: 'vm.start' })
+    const requests = await settle(rx)
+    expect(requests.map(request => `${request.url} ${request.json.type}`).sort()).toEqual(['/down post', '/down pre'])
+  })
 })
 
 describe('.webHooks.close', () => {
@@ -118,6 +142,92 @@ describe('.webHooks.close', () => {
     expect(await call('vm.start', {}, undefined)).toBe('ok')
     expect(calls).toBe(2)
     expect(await settle(rx)).toHaveLength(1)
+  })
+
+  it('calls running when close() is called get their post hooks, within its deadline; later calls get none', async () => {
+    const rx = await receiver()
+    let release!: () => void
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const events = { dropped: 0, errors: 0 }
+    const call = withWebHooks(
+      async (_method: string, params: { n: number }) => {
+        if (params.n < 20) await gate
+        return params.n
+      },
+      {
+        hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+        on: { 'delivery:dropped': () => events.dropped++ },
+        onError: () => events.errors++,
+      }
+    )
+    const running = Array.from({ length: 20 }, (_, n) => call('vm.start', { n }))
+    await rx.waitFor(20) // the 20 pres
+    const closing = call.webHooks.close({ timeout: 5000 })
+    // A call started after close() runs without hooks.
+    expect(await call('vm.start', { n: 99 })).toBe(99)
+    release()
+    expect(await Promise.all(running)).toHaveLength(20)
+    expect((await closing).undelivered).toEqual([])
+    const requests = await settle(rx)
+    expect(requests.filter(request => request.json.type === 'post')).toHaveLength(20)
+    expect(requests.filter(request => request.json.type === 'pre')).toHaveLength(20)
+    expect(requests.some(request => request.json.params.n === 99)).toBe(false)
+    expect(events).toEqual({ dropped: 0, errors: 0 })
+  })
+
+  it('a call whose async user() is still pending when close() is called gets its pre and post too', async () => {
+    const rx = await receiver()
+    let resolveUser!: (user: { id: string }) => void
+    const user = new Promise<{ id: string }>(resolve => (resolveUser = resolve))
+    const call = withWebHooks(async () => 'ok', {
+      hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+      user: () => user,
+    })
+    expect(await call('vm.start', {})).toBe('ok')
+    const closing = call.webHooks.close({ timeout: 5000 })
+    expect(await call('vm.start', {})).toBe('ok') // after close(): no hooks
+    resolveUser({ id: 'u1' })
+    expect((await closing).undelivered).toEqual([])
+    const requests = await settle(rx)
+    expect(requests.map(request => `${request.json.type} ${request.json.userId}`)).toEqual(['pre u1', 'post u1'])
+  })
+
+  it('a call still running at the deadline: its post is reported as dropped, never silently lost', async () => {
+    const rx = await receiver()
+    let release!: () => void
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const dropped: string[] = []
+    const call = withWebHooks(
+      async () => {
+        await gate
+        return 'late'
+      },
+      {
+        hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+        on: { 'delivery:dropped': event => dropped.push(`${event.reason} ${event.delivery.type}`) },
+      }
+    )
+    const running = call('vm.start', {})
+    await rx.waitFor(1)
+    await call.webHooks.close({ timeout: 50 })
+    release()
+    expect(await running).toBe('late')
+    expect(dropped).toEqual(['closed post'])
+  })
+
+  it('configure() and test() after close() fail alike: ERR_WEB_HOOK_CLOSED', async () => {
+    const rx = await receiver()
+    const call = withWebHooks(async () => 1, { hooks: [{ method: 'vm.start', type: 'pre', url: rx.url }] })
+    await call.webHooks.close({ timeout: 0 })
+    expect(() => call.webHooks.configure({ hooks: [] })).toThrow(
+      expect.objectContaining({ name: 'WebHookClosedError', code: 'ERR_WEB_HOOK_CLOSED', operation: 'configure' })
+    )
+    await expect(call.webHooks.test()).rejects.toMatchObject({ code: 'ERR_WEB_HOOK_CLOSED', operation: 'test' })
+    await expect(call.webHooks.test()).rejects.toBeInstanceOf(WebHookClosedError)
+    // Nothing else broke: calls go straight through, stats still answer.
+    expect(await call('vm.start', {})).toBe(1)
+    expect(call.webHooks.stats().queued).toBe(0)
+    expect(await settle(rx)).toHaveLength(0)
   })
 })
 

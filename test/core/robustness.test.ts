@@ -123,7 +123,7 @@ describe('user()', () => {
     expect(seen).toEqual([[context, 'vm.start', { id: 'a' }]])
   })
 
-  it('a throwing user() does not break the call; it is reported and the hooks go out without user', async () => {
+  it('a throwing user() does not break the call; it is reported and the hooks say (unknown user)', async () => {
     const events: WebHookErrorEvent[] = []
     const logged: unknown[] = []
     const { rx, call } = await wrap(async () => 'ok', {
@@ -136,6 +136,7 @@ describe('user()', () => {
     expect(await call('vm.start', {})).toBe('ok')
     const [pre] = await rx.waitFor(2)
     expect(pre!.json).not.toHaveProperty('userId')
+    expect(pre!.json.userName).toBe('(unknown user)')
     expect(events).toHaveLength(1)
     expect(events[0]!.error).toBeInstanceOf(WebHookUserError)
     expect(events[0]!.error.message).toContain('no session')
@@ -145,6 +146,53 @@ describe('user()', () => {
   it('a rejecting user() does not break the call either', async () => {
     const { call } = await wrap(async () => 'ok', { user: () => Promise.reject(new Error('db down')) })
     expect(await call('vm.start', {})).toBe('ok')
+  })
+
+  it('post and plain pre hooks never wait for an async user(): the call ends first, the hooks follow it', async () => {
+    let resolveUser!: (user: { id: string }) => void
+    const user = new Promise<{ id: string }>(resolve => (resolveUser = resolve))
+    const { rx, call } = await wrap(async () => 'ok', { user: () => user })
+    // The user is still unknown: the call is not held back by it.
+    expect(await call('vm.start', {})).toBe('ok')
+    expect(rx.requests).toEqual([])
+    resolveUser({ id: 'late' })
+    const [pre, post] = await rx.waitFor(2)
+    expect([pre!.json.type, pre!.json.userId, post!.json.type, post!.json.userId]).toEqual([
+      'pre',
+      'late',
+      'post',
+      'late',
+    ])
+    expect(post!.json.timestamp - pre!.json.timestamp).toBe(post!.json.duration)
+  })
+
+  it('a user() that never settles: waiting pre hooks wait for it up to their timeout, then (unknown user)', async () => {
+    const rx = await receiver()
+    const events: WebHookErrorEvent[] = []
+    const call = track(
+      withWebHooks(async () => 'ok', {
+        hooks: [
+          { method: 'vm.start', type: 'pre/post', url: `${rx.url}/wait`, waitForResponse: true, timeout: 100 },
+          { method: 'vm.stop', type: 'post', url: `${rx.url}/post`, timeout: 100 },
+        ],
+        retry: false,
+        user: () => new Promise(() => {}),
+        onError: event => events.push(event),
+      })
+    )
+    expect(await call('vm.start', {})).toBe('ok')
+    expect(await call('vm.stop', {})).toBe('ok')
+    const requests = await rx.waitFor(3)
+    expect(requests.map(request => [request.url, request.json.type, request.json.userName]).sort()).toEqual([
+      ['/post', 'post', '(unknown user)'],
+      ['/wait', 'post', '(unknown user)'],
+      ['/wait', 'pre', '(unknown user)'],
+    ])
+    expect(events.map(event => [event.method, event.error.code])).toEqual([
+      ['vm.start', 'ERR_WEB_HOOK_USER'],
+      ['vm.stop', 'ERR_WEB_HOOK_USER'],
+    ])
+    expect(events[0]!.error.message).toMatch(/did not settle within 100 ms/)
   })
 })
 

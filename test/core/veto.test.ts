@@ -48,6 +48,49 @@ describe('veto hooks', () => {
     expect(calls).toEqual([])
   })
 
+  it('a refusal is the gate working: delivery:vetoed, info log, no given-up, no onError, no retry', async () => {
+    const rx = await receiver(request =>
+      request.json?.type === 'pre' ? { status: 403, body: JSON.stringify({ reason: 'frozen' }) } : {}
+    )
+    const logged: Array<[string, string, any]> = []
+    const errors: unknown[] = []
+    const events: Record<string, any[]> = { 'delivery:vetoed': [], 'delivery:given-up': [], 'delivery:failed': [] }
+    const call = track(
+      withWebHooks(async (_method: string, _params?: unknown) => 'deleted', {
+        hooks: [{ method: 'vm.delete', type: 'pre/post', url: `${rx.url}/gate`, format: 'json', veto: true }],
+        retry: { retries: 3, minDelay: 1, maxDelay: 1 },
+        onError: event => errors.push(event),
+        logger: {
+          info: (message, context) => logged.push(['info', message, context]),
+          warn: (message, context) => logged.push(['warn', message, context]),
+          error: (message, context) => logged.push(['error', message, context]),
+        },
+        on: {
+          'delivery:vetoed': event => events['delivery:vetoed']!.push(event),
+          'delivery:given-up': event => events['delivery:given-up']!.push(event),
+          'delivery:failed': event => events['delivery:failed']!.push(event),
+        },
+      })
+    )
+    await expect(call('vm.delete', { id: 'a' })).rejects.toMatchObject({
+      code: 'ERR_WEB_HOOK_VETOED',
+      reason: 'frozen',
+    })
+    await rx.waitFor(2) // the pre, once (no retry), and the post
+    expect(rx.requests.filter(request => request.json.type === 'pre')).toHaveLength(1)
+    expect(events['delivery:vetoed']).toEqual([
+      expect.objectContaining({ type: 'pre', method: 'vm.delete', status: 403, reason: 'frozen', attempts: 1 }),
+    ])
+    expect(events['delivery:given-up']).toEqual([])
+    expect(events['delivery:failed']).toEqual([])
+    expect(errors).toEqual([])
+    expect(logged.filter(([level]) => level !== 'info')).toEqual([])
+    expect(logged).toEqual([['info', 'web hook vetoed the call', expect.objectContaining({ status: 403 })]])
+    // The gate is healthy: the next call is asked again.
+    await expect(call('vm.delete', { id: 'b' })).rejects.toMatchObject({ code: 'ERR_WEB_HOOK_VETOED' })
+    expect(call.webHooks.stats().endpoints[`${rx.url}/gate`]).toMatchObject({ failed: 0, breaker: 'closed' })
+  })
+
   it('the vetoed call still sends its post hooks, with the veto as the error', async () => {
     const { call, rx } = await gate(type => (type === 'pre' ? { status: 403, body: 'not today' } : {}))
     await call('vm.delete', { id: 'a' }).catch(() => {})

@@ -5,6 +5,9 @@ import {
   undiciTransport,
   type WebHookDeliveryError,
   type WebHookDeliveryErrorCode,
+  type WebHookDeliveryFailure,
+  type WebHookUnsafeUrlError,
+  type WebHookUserError,
   type WebHookStats,
   type WebHookStore,
   type WebHookTransport,
@@ -16,7 +19,20 @@ test('delivery events, transports, stores and stats are typed', () => {
   call.webHooks.on('delivery:failed', event => {
     expectTypeOf(event.attemptsLeft).toBeNumber()
     expectTypeOf(event.nextRetryAt).toEqualTypeOf<number | undefined>()
-    expectTypeOf(event.error).toEqualTypeOf<Error>()
+    expectTypeOf(event.error).toEqualTypeOf<WebHookDeliveryFailure>()
+    expectTypeOf(event.error.code).toEqualTypeOf<WebHookDeliveryErrorCode | 'ERR_WEB_HOOK_UNSAFE_URL'>()
+  })
+  call.webHooks.on('delivery:given-up', ({ error }) => {
+    expectTypeOf(error).toEqualTypeOf<WebHookDeliveryError | WebHookUnsafeUrlError>()
+    if (error.code === 'ERR_WEB_HOOK_UNSAFE_URL') expectTypeOf(error.range).toBeString()
+    else expectTypeOf(error.status).toEqualTypeOf<number | undefined>()
+  })
+  withWebHooks(async () => 1, {
+    hooks: [],
+    onError: ({ error }) => {
+      expectTypeOf(error).toEqualTypeOf<WebHookDeliveryError | WebHookUnsafeUrlError | WebHookUserError>()
+      expectTypeOf(error.code).toBeString()
+    },
   })
   call.webHooks.on('delivery:dropped', event => {
     expectTypeOf(event.reason).toEqualTypeOf<'overflow' | 'closed'>()

@@ -34,6 +34,7 @@ export function record(call: ReturnType<typeof wrap>): Recorded {
     'delivery:succeeded': [],
     'delivery:failed': [],
     'delivery:given-up': [],
+    'delivery:vetoed': [],
     'delivery:dropped': [],
     'endpoint:paused': [],
     'endpoint:resumed': [],

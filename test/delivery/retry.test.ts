@@ -110,11 +110,43 @@ describe('retries', () => {
     expect(events['delivery:given-up'][0]).toMatchObject({ attempts: 1, status: 503 })
   })
 
-  it('a waited pre retries only within its timeout and never delays the call past it', async () => {
+  it('a waited pre or veto hook makes one attempt by default: a receiver refusing connections fails it at once', async () => {
+    const down = await receiver()
+    await down.close() // nothing listens there now: connections are refused
+    const call = wrap({
+      hooks: [
+        { method: 'a', type: 'pre/post', url: `${down.url}/wait`, waitForResponse: true, timeout: 5000 },
+        { method: 'b', type: 'pre', url: `${down.url}/veto`, veto: true, timeout: 5000 },
+      ],
+      retry: { retries: 5, minDelay: 10, maxDelay: 10 },
+    })
+    const events = record(call)
+    await expect(call('a', {})).resolves.toMatchObject({ method: 'a' })
+    await expect(call('b', {})).rejects.toMatchObject({ code: 'ERR_WEB_HOOK_VETO_UNREACHABLE' })
+    const pres = events['delivery:given-up'].filter(event => event.type === 'pre')
+    expect(pres.map(event => [event.method, event.attempts, event.error.code])).toEqual([
+      ['a', 1, 'ERR_WEB_HOOK_DELIVERY_NETWORK'],
+      ['b', 1, 'ERR_WEB_HOOK_DELIVERY_NETWORK'],
+    ])
+    expect(events['delivery:failed'].filter(event => event.type === 'pre').map(e => e.attemptsLeft)).toEqual([0, 0])
+    // The post of the same hook is fire-and-forget: it keeps the configured retries.
+    await until(() => events['delivery:failed'].some(event => event.type === 'post'))
+    expect(events['delivery:failed'].find(event => event.type === 'post')?.attemptsLeft).toBe(5)
+  })
+
+  it('a waited pre retries within its timeout when the hook asks (its own retry), never delaying the call past it', async () => {
     const server = await receiver(() => ({ status: 503 }))
     const call = wrap({
-      hooks: [{ method: 'a', type: 'pre', url: server.url, waitForResponse: true, timeout: 150 }],
-      retry: { schedule: [20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20] },
+      hooks: [
+        {
+          method: 'a',
+          type: 'pre',
+          url: server.url,
+          waitForResponse: true,
+          timeout: 150,
+          retry: { schedule: [20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20] },
+        },
+      ],
     })
     const events = record(call)
     const started = Date.now()

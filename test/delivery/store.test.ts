@@ -64,7 +64,7 @@ describe('stores', () => {
     const store = memoryStore()
     const { engine, delivery } = engineFor({ hooks: [{ method: 'a', type: 'post', url: server.url }], store })
     const outgoing = delivery()
-    const outcome = await engine.deliver(outgoing, Date.now() + 1000)
+    const outcome = await engine.deliver(outgoing, Date.now() + 1000, false)
     expect(outcome).toMatchObject({ ok: false, status: 400, attempts: 1 })
     await until(() => store.listDeadLetters().length === 1)
     expect(store.listDeadLetters()[0]).toMatchObject({ id: outgoing.id, code: 'ERR_WEB_HOOK_DELIVERY_STATUS' })

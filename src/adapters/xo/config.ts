@@ -6,6 +6,9 @@
 import type { HookConfig, WebHookLogger, WebHooksConfig } from '../../config/types.js'
 import type { XoHookConfiguration, XoPluginConfiguration } from './types.js'
 
+/** Redirects XO's released HTTP helper (http-request-plus) follows. */
+export const XO_REDIRECTS = 5
+
 function toHook(hook: XoHookConfiguration): HookConfig {
   const { headers, retries, ...rest } = hook
   const out: HookConfig = { ...rest }
@@ -27,10 +30,12 @@ export function toWebHooksConfig(
   options: { logger?: WebHookLogger | undefined } = {}
 ): WebHooksConfig {
   const hooks = Array.isArray(configuration?.hooks) ? configuration.hooks.map(toHook) : configuration?.hooks
-  // XO sends error stacks; keep doing so unless the administrator turned it off.
+  // XO sends error stacks; keep doing so unless the administrator turned it off. XO follows redirects: its released
+  // HTTP helper up to 5, keeping the POST and its body on 307/308 (a hook's own `redirects` still wins).
   const config: WebHooksConfig = {
     hooks: hooks as HookConfig[],
     includeErrorStack: configuration?.includeErrorStack ?? true,
+    redirects: XO_REDIRECTS,
   }
   if (options.logger !== undefined) config.logger = options.logger
   return config

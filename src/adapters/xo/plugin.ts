@@ -9,7 +9,9 @@
 import { createWebHooks, type WebHooks } from '../../web-hooks.js'
 import type { WebHookLogger } from '../../config/types.js'
 import { WebHookConfigError } from '../../errors/config-error.js'
+import { WebHookTestError } from '../../errors/test-error.js'
 import { toWebHooksConfig } from './config.js'
+import { setAsideUnusable, type UnusableHook } from './unusable-hooks.js'
 import type {
   XoCallData,
   XoCallListener,
@@ -37,11 +39,13 @@ class XoWebHooksPlugin implements XoPlugin {
   readonly #xo: XoLike
   readonly #logger: WebHookLogger
   #hooks: WebHooks | undefined
+  #unusable: UnusableHook[] = []
   #loaded = false
 
   /** Returned to XO's awaiting emit, so waitForResponse (and veto) hooks delay the call. */
   readonly #onPre: XoCallListener = data => {
     try {
+      if (this.#unusable.length > 0) this.#failUnusable('pre', data)
       return this.#hooks?.pre(callData(data))
     } catch (error) {
       this.#logger.error('web hook pre failed', { method: data?.method, error })
@@ -51,6 +55,7 @@ class XoWebHooksPlugin implements XoPlugin {
   /** XO's post emit is synchronous: a throw here would reach XO's dispatcher, so none may escape. */
   readonly #onPost: XoCallListener = data => {
     try {
+      if (this.#unusable.length > 0) this.#failUnusable('post', data)
       this.#hooks?.post(callData(data) as Parameters<WebHooks['post']>[0])
     } catch (error) {
       this.#logger.error('web hook post failed', { method: data?.method, error })
@@ -62,16 +67,39 @@ class XoWebHooksPlugin implements XoPlugin {
     this.#logger = logger
   }
 
+  /** XO logs each failed hook at each send: a hook whose URL cannot be used fails there, alone. */
+  #failUnusable(type: 'pre' | 'post', data: XoCallData): void {
+    for (const hook of this.#unusable) {
+      if (!hook[type] || !hook.fires(data?.method)) continue
+      this.#logger.error('web hook failed', { method: data.method, type, url: hook.url, error: hook.error })
+    }
+  }
+
+  #reportUnusable(): void {
+    for (const { method, url, error } of this.#unusable) {
+      this.#logger.error('web hook not usable: its URL is invalid, it fails at each call until it is fixed', {
+        method,
+        url,
+        error,
+      })
+    }
+  }
+
   configure(configuration: XoPluginConfiguration): void {
-    const config = toWebHooksConfig(configuration, { logger: this.#logger })
+    // XO accepts a hook URL without a scheme and fails that hook alone: set such hooks aside, keep the others.
+    const { usable, unusable } = setAsideUnusable(configuration)
+    const config = toWebHooksConfig(usable, { logger: this.#logger })
     // Validated by createWebHooks / configure: when invalid, a WebHookConfigError and the previous hooks stay.
     if (this.#hooks === undefined) this.#hooks = createWebHooks(config)
     else this.#hooks.configure(config)
+    this.#unusable = unusable
+    if (this.#loaded) this.#reportUnusable()
   }
 
   load(): void {
     if (this.#loaded) return
     this.#loaded = true
+    this.#reportUnusable()
     this.#xo.on('xo:preCall', this.#onPre)
     this.#xo.on('xo:postCall', this.#onPost)
     this.#xo.on('backup:preCall', this.#onPre)
@@ -87,7 +115,7 @@ class XoWebHooksPlugin implements XoPlugin {
   }
 
   /**
-   * With a URL: XO 0.4.0's test, a sample `vm.start` pre and post sent to it in `format`. Without: the sample to every
+   * With a URL: XO 0.3.x's test form, a sample `vm.start` pre and post sent to it in `format`. Without: the sample to every
    * configured hook. Rejects with a `WebHookTestError` on the first failure.
    */
   async test({ url, format = 'json' }: XoTestData = {}): Promise<void> {
@@ -110,6 +138,12 @@ class XoWebHooksPlugin implements XoPlugin {
         'hooks',
         'The plugin is not configured: configure hooks first, or give a URL to test'
       )
+    }
+    // XO's test fails on such a hook too; it needs no request to know.
+    const [unusable] = this.#unusable
+    if (unusable !== undefined) {
+      const type = unusable.pre ? 'pre' : 'post'
+      throw new WebHookTestError({ url: unusable.url, method: unusable.method, type, cause: unusable.error })
     }
     await this.#hooks.test()
   }

@@ -16,8 +16,9 @@ const PATTERN = { type: 'string', pattern: '\\*' } as const
 
 /**
  * A method field: a known API method (XO's enum) or a pattern. It is `type: 'string'` without a top-level `enum` so
- * xo-web renders a free-text combobox (its `StringInput`) whose suggestions are the non-standard `defaults` list (the
- * sorted method names); a top-level `anyOf` alone would break xo-web's form, which dispatches on `enum` then `type`.
+ * xo-web renders a free-text field (a top-level `anyOf` alone would break xo-web's form, which dispatches on `enum`
+ * then `type`). Only keywords XO's Ajv knows: a non-standard one (`defaults`) made it log
+ * `strict mode: unknown keyword` on every configure (issue #12, item 5); the method names are in the `anyOf` enum.
  */
 function methodSchema(methods: readonly string[], title: string, description: string): XoJsonSchema {
   return {
@@ -25,7 +26,6 @@ function methodSchema(methods: readonly string[], title: string, description: st
     description,
     type: 'string',
     anyOf: [{ enum: methods }, PATTERN],
-    defaults: methods,
     examples: ['vm.start', 'vm.*', '*'],
   }
 }
@@ -38,7 +38,7 @@ function apiMethodNames(xo: XoLike | undefined): string[] {
 /**
  * The configuration schema, a function of `{ xo }` as XO calls it, so the method list is XO's own.
  *
- * @example configurationSchema({ xo }).properties.hooks.items.properties.method.defaults // ['acl.add', …]
+ * @example configurationSchema({ xo }).properties.hooks.items.properties.method.anyOf[0].enum // ['acl.add', …]
  */
 export function configurationSchema({ xo }: { xo?: XoLike } = {}): XoJsonSchema {
   const methods = apiMethodNames(xo)
@@ -130,8 +130,9 @@ export function configurationSchema({ xo }: { xo?: XoLike } = {}): XoJsonSchema 
 }
 
 /**
- * The test form: XO 0.4.0's (URL and format). With a URL, the test sends a sample `vm.start` pre and post to it, as
- * XO does; without one, it tests every configured hook.
+ * The test form, optional: XO 0.3.x's (URL and format; 0.4.0 has none and its `test()` ignores its argument). With a
+ * URL, the test sends a sample `vm.start` pre and post to it; without one, it tests every configured hook as XO
+ * 0.4.0 does.
  */
 export const testSchema: XoJsonSchema = {
   type: 'object',

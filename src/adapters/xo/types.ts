@@ -83,7 +83,7 @@ export interface XoPluginConfiguration {
   includeErrorStack?: boolean
 }
 
-/** The test form's data (XO 0.4.0's). */
+/** The test form's data (XO 0.3.x's form; 0.4.0 has none and ignores test()'s argument). */
 export interface XoTestData {
   /** When set, a sample `vm.start` pre and post are sent there; otherwise every configured hook is tested. */
   url?: string | undefined

@@ -55,7 +55,7 @@ export interface WebHookKyTransportOptions {
 }
 
 /**
- * A transport built on ky. Redirects are not followed (`redirect: 'manual'`), ky's retries and HTTP errors are off
+ * A transport built on ky. It does not follow redirects (`redirect: 'manual'`; the engine does, per `redirects`), ky's retries and HTTP errors are off
  * (the engine handles both), the timeout is the hook's.
  *
  * @example
@@ -68,9 +68,10 @@ export function kyTransport(options: WebHookKyTransportOptions = {}): WebHookTra
   const max = options.maxResponseBody ?? MAX_RESPONSE_BODY
   return async (request: WebHookTransportRequest): Promise<WebHookTransportResponse> => {
     try {
-      const response = await ky.post(request.url, {
+      const response = await ky(request.url, {
+        method: request.method,
         headers: request.headers,
-        body: request.body,
+        ...(request.method === 'GET' ? {} : { body: request.body }),
         timeout: request.timeout,
         retry: 0,
         throwHttpErrors: false,

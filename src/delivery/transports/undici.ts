@@ -1,6 +1,6 @@
 /**
  * The default transport on Node: undici's `dispatch` on a keep-alive pool per origin (an `Agent`), the
- * HTTP(S)_PROXY / NO_PROXY environment honoured as Xen Orchestra does, TLS verified, redirects never followed, and
+ * HTTP(S)_PROXY / NO_PROXY environment honoured as Xen Orchestra does, TLS verified, redirects not followed (the engine does, per `redirects`), and
  * the response body read up to a few KiB only. A plain dispatch handler instead of `request()` (no body stream) makes
  * it cheaper per POST than undici's `request` itself (docs/performance.md).
  */
@@ -184,9 +184,9 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
         {
           origin,
           path,
-          method: 'POST',
+          method: request.method,
           headers: request.headers,
-          body: request.body,
+          body: request.method === 'GET' ? null : request.body,
           headersTimeout: timeout,
           bodyTimeout: timeout,
         },

@@ -61,19 +61,21 @@ export class FakeXo extends EventEmitter {
     }
   }
 
-  /** A backup job run, as XO reports it: `backupNg.runJob` with the job's owner. */
+  /**
+   * A backup job run, as XO reports it: `backupNg.runJob` with the job's owner, in the backup data's key order
+   * (`callId, method, params, timestamp, userId, userName`, then `result`/`error`, `duration`), no `userIp`.
+   */
   async runBackupJob(job: { id: string; owner: string; ownerName: string; fail?: boolean }): Promise<void> {
     const data = {
       callId: `backup-${++this.#nextCallId}`,
-      userId: job.owner,
-      userName: job.ownerName,
       method: 'backupNg.runJob',
       params: { id: job.id, proxy: undefined, schedule: 'schedule-1', settings: {}, vms: ['vm-1'] },
       timestamp: Date.now(),
+      userId: job.owner,
+      userName: job.ownerName,
     }
     await this.emitAsync('backup:preCall', data)
-    const end = { ...data, duration: Date.now() - data.timestamp }
-    if (job.fail) this.emit('backup:postCall', { ...end, error: new Error('backup failed') })
-    else this.emit('backup:postCall', { ...end, result: true })
+    const outcome = job.fail ? { error: new Error('backup failed') } : { result: true }
+    this.emit('backup:postCall', { ...data, ...outcome, duration: Date.now() - data.timestamp })
   }
 }

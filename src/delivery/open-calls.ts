@@ -1,0 +1,34 @@
+/**
+ * The calls whose pre has been handed over and whose post has not yet: `close()` waits for them (up to its deadline)
+ * so that a call running when it is called still gets its post hooks (issue #12, item 16).
+ */
+export class OpenCalls {
+  readonly #ids = new Set<string>()
+  #onEmpty: (() => void) | undefined
+
+  open(callId: string): void {
+    this.#ids.add(callId)
+  }
+
+  /** The call ended; whether it was open. */
+  end(callId: string): boolean {
+    if (!this.#ids.delete(callId)) return false
+    if (this.#ids.size === 0) this.#onEmpty?.()
+    return true
+  }
+
+  /** Resolves once no call is open, or after `timeout` ms. */
+  ended(timeout: number): Promise<void> {
+    if (this.#ids.size === 0) return Promise.resolve()
+    return new Promise(resolve => {
+      const timer = setTimeout(done, timeout)
+      const self = this
+      function done() {
+        clearTimeout(timer)
+        self.#onEmpty = undefined
+        resolve()
+      }
+      this.#onEmpty = done
+    })
+  }
+}
