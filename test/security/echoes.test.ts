@@ -68,13 +68,9 @@ describe('secrets echoed back by a receiver or proxy', () => {
       value instanceof Error ? { ...value, message: value.message, body: (value as any).body } : value
     )
     const leaks = SECRETS.filter(secret => seen.includes(secret))
-    console.log(
-      'LEAKS',
-      SECRETS.reduce((n, secret) => n + seen.split(secret).length - 1, 0)
-    )
     expect(leaks).toEqual([])
     expect(seen).toContain('[redacted]')
-    // 3 attempts of each hook, each body redacted.
-    expect(events['delivery:failed']).toHaveLength(6)
+    // 3 attempts of the fire-and-forget hook, 1 of the veto hook (waited hooks make one attempt), each body redacted.
+    expect(events['delivery:failed']).toHaveLength(4)
   })
 })
