@@ -17,7 +17,7 @@ import { createSchema, type DeadRow, type PendingRow, prepare, type Statements }
 export interface WebHookSqliteStoreOptions {
   /**
    * Path of the database file (created if absent, with its `-wal` and `-shm` companions), or `:memory:` for tests.
-   * @example 'https://gh.fv.cx/var/lib/my-server/web-hooks.db'
+   * @example '/var/lib/my-server/web-hooks.db'
    */
   filename: string
   /**
@@ -133,7 +133,7 @@ function letter(row: DeadRow): WebHookDeadLetter {
  * import { withWebHooks } from 'rpc-web-hooks'
  * import { sqliteStore } from 'rpc-web-hooks/sqlite'
  *
- * const store = sqliteStore({ filename: 'https://gh.fv.cx/var/lib/my-server/web-hooks.db' })
+ * const store = sqliteStore({ filename: '/var/lib/my-server/web-hooks.db' })
  * const rpc = withWebHooks(dispatch, { hooks, store })
  * for (const letter of store.listDeadLetters()) console.log(letter.id, letter.code, letter.message)
  */
