@@ -115,6 +115,8 @@ export interface WebHookDeliveryOptions {
   concurrency?: number
   /**
    * Standard Webhooks secret(s) (`whsec_…`): every request is signed with each of them (several during rotation).
+   * Present but `undefined`, `null` or `[]` (an unset environment variable) is an error: leave the key out to send
+   * unsigned.
    * @example 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
    */
   secret?: string | readonly string[] | undefined

@@ -169,7 +169,8 @@ function toBytes(body: unknown): Uint8Array {
   if (typeof body === 'string') return Buffer.from(body, 'utf8')
   if (body instanceof Uint8Array) return body
   if (body instanceof ArrayBuffer) return new Uint8Array(body)
-  const got = body === null ? 'null' : body === undefined ? 'undefined' : `a ${typeof body}`
+  const got =
+    body === null || body === undefined ? String(body) : typeof body === 'object' ? 'an object' : `a ${typeof body}`
   throw new Failure(
     'ERR_WEB_HOOK_VERIFY_BODY_TYPE',
     `verifyWebHook needs the raw body (a string, Buffer or Uint8Array), got ${got}: a body parser already turned it ` +

@@ -142,5 +142,13 @@ describe('bullmqStore errors', () => {
     const connection = { host: '127.0.0.1', port: 1, lazyConnect: true }
     expect(() => bullmqStore({ connection, queueName: 'a:b' })).toThrow(/queueName.*without ':'/)
     expect(() => bullmqStore({ connection, concurrency: 0 })).toThrow(/concurrency.*positive integer/)
+    // Item 12.10: a misspelt option names the one meant; item 12.9: a duration over Node's timer limit.
+    expect(() => bullmqStore({ connection, queuename: 'x' } as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WEB_HOOK_STORE_OPTIONS',
+        message: expect.stringContaining('did you mean `queueName`?'),
+      })
+    )
+    expect(() => bullmqStore({ connection, enqueueTimeout: 30 * 86_400_000 })).toThrow(/enqueueTimeout.*2147483647/)
   })
 })

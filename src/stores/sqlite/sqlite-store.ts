@@ -9,6 +9,8 @@ import type {
   WebHookStore,
   WebHookStoredDelivery,
 } from '../../delivery/store-types.js'
+import { MAX_DURATION } from '../../config/check.js'
+import { findUnknownKey } from '../../config/known-keys.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { isDeadOwner, newOwner } from '../owner.js'
 import { createSchema, type DeadRow, type PendingRow, prepare, type Statements } from './schema.js'
@@ -65,10 +67,24 @@ export interface WebHookSqliteStore extends WebHookStore {
 }
 
 const DEFAULT_LEASE_MS = 5 * 60_000
+/** The options of {@link sqliteStore} (one list: a new option is one more entry). */
+const OPTION_KEYS = [
+  'filename',
+  'synchronous',
+  'busyTimeout',
+] as const satisfies readonly (keyof WebHookSqliteStoreOptions)[]
 
 function check(options: WebHookSqliteStoreOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new WebHookStoreError('ERR_WEB_HOOK_STORE_OPTIONS', 'sqlite', 'sqliteStore() needs { filename }')
+  }
+  const unknown = findUnknownKey(options, OPTION_KEYS, '')
+  if (unknown !== undefined) {
+    throw new WebHookStoreError(
+      'ERR_WEB_HOOK_STORE_OPTIONS',
+      'sqlite',
+      `sqliteStore({ ${unknown.path} }) ${unknown.message}`
+    )
   }
   if (typeof options.filename !== 'string' || options.filename === '') {
     throw new WebHookStoreError(
@@ -85,11 +101,11 @@ function check(options: WebHookSqliteStoreOptions): void {
     )
   }
   const { busyTimeout } = options
-  if (busyTimeout !== undefined && (!Number.isInteger(busyTimeout) || busyTimeout < 0)) {
+  if (busyTimeout !== undefined && (!Number.isInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > MAX_DURATION)) {
     throw new WebHookStoreError(
       'ERR_WEB_HOOK_STORE_OPTIONS',
       'sqlite',
-      `sqliteStore({ busyTimeout }) must be an integer ≥ 0 (ms), got ${JSON.stringify(busyTimeout)}`
+      `sqliteStore({ busyTimeout }) must be an integer of ms from 0 to ${MAX_DURATION}, got ${JSON.stringify(busyTimeout)}`
     )
   }
 }
