@@ -10,6 +10,7 @@ import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
 import type { WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import { WebHookPayloadError } from './errors/payload-error.js'
 import { WebHookTestError } from './errors/test-error.js'
 import { EventBodies } from './payload/bodies.js'
 import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
@@ -95,11 +96,38 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     }
   }
 
+  /** A field sent as an `"[Unserializable: …]"` marker is reported to `onError`, once per delivery (still sent). */
+  function reportUnserializable(bodies: EventBodies, outgoing: OutgoingDelivery): void {
+    const [first] = bodies.unserializable
+    if (first === undefined) return
+    const error = new WebHookPayloadError(
+      'ERR_WEB_HOOK_PAYLOAD_UNSERIALIZABLE',
+      first.field,
+      `could not be serialised (${first.reason}): sent as "[Unserializable: …]". Return JSON values from ` +
+        `${outgoing.method}, or give the value a toJSON that does not throw`
+    )
+    guard(resolved.onError, {
+      error,
+      url: outgoing.hook.safeUrl,
+      method: outgoing.method,
+      type: outgoing.type,
+      callId: outgoing.callId,
+      deliveryId: outgoing.id,
+    })
+  }
+
+  /** The delivery of one hook for an event, its body encoded (once per format for all hooks). */
+  function prepare(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, bodies: EventBodies) {
+    const outgoing = delivery(hook, type, data, bodies.body(hook.format))
+    reportUnserializable(bodies, outgoing)
+    return outgoing
+  }
+
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
     const bodies = new EventBodies(buildRawPrePayload(data), resolved)
     let waits: Promise<WebHookVetoError | undefined>[] | undefined
     for (const hook of hooks) {
-      const outgoing = delivery(hook, 'pre', data, bodies.body(hook.format))
+      const outgoing = prepare(hook, 'pre', data, bodies)
       if (!hook.veto && !hook.waitForResponse) {
         engine.enqueue(outgoing)
         continue
@@ -131,7 +159,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
       const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved)
-      for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
+      for (const hook of hooks) engine.enqueue(prepare(hook, 'post', data, bodies))
     },
     configure(next) {
       const nextResolved = normalizeConfig(next)

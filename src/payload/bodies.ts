@@ -3,8 +3,7 @@
  * when it can be (fast-json.ts), else from the safe payload, built only then.
  */
 import type { ResolvedConfig } from '../config/normalized.js'
-import type { PayloadObject } from './build.js'
-import { toSafePayload } from './build.js'
+import { type PayloadObject, toSafePayload, type Unserializable } from './build.js'
 import { encodePayload } from './encode.js'
 import { fastJsonBody } from './fast-json.js'
 
@@ -16,6 +15,8 @@ export class EventBodies {
   #safe: PayloadObject | undefined
   #json: string | undefined
   #office365: string | undefined
+  /** What the safe payload could not represent as it was (markers sent instead); empty on the fast path. */
+  readonly unserializable: Unserializable[] = []
 
   /** `raw`: from `buildRawPrePayload` or `buildRawPostPayload`. */
   constructor(raw: PayloadObject, options: Options) {
@@ -37,7 +38,7 @@ export class EventBodies {
   }
 
   #safePayload(): PayloadObject {
-    this.#safe ??= toSafePayload(this.#raw, this.#options)
+    this.#safe ??= toSafePayload(this.#raw, this.#options, this.unserializable)
     return this.#safe
   }
 }
