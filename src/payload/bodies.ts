@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/normalized.js'
 import { type PayloadObject, toSafePayload, type Unserializable } from './build.js'
 import { encodePayload } from './encode.js'
 import { fastJsonBody } from './fast-json.js'
+import { precap } from './precap.js'
 
 type Options = Pick<ResolvedConfig, 'redact' | 'includeErrorStack' | 'maxPayloadBytes'>
 
@@ -20,7 +21,7 @@ export class EventBodies {
 
   /** `raw`: from `buildRawPrePayload` or `buildRawPostPayload`. */
   constructor(raw: PayloadObject, options: Options) {
-    this.#raw = raw
+    this.#raw = precap(raw, options.redact, options.maxPayloadBytes)
     this.#options = options
   }
 

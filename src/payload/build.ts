@@ -106,10 +106,13 @@ export function toSafePayload(raw: PayloadObject, options: Options, problems?: U
   payload.method = raw.method
   payload.params = safeField(raw, 'params', redact, problems)
   payload.timestamp = raw.timestamp
-  if (raw.type !== 'post') return payload
-  payload.duration = raw.duration
-  if ('error' in raw) payload.error = safeField(raw, 'error', redact?.error ? redact : undefined, problems)
-  else payload.result = safeField(raw, 'result', redact?.result ? redact : undefined, problems)
+  if (raw.type === 'post') {
+    payload.duration = raw.duration
+    if ('error' in raw) payload.error = safeField(raw, 'error', redact?.error ? redact : undefined, problems)
+    else payload.result = safeField(raw, 'result', redact?.result ? redact : undefined, problems)
+  }
+  // Fields already replaced by the size cap before encoding (precap.ts).
+  setIfDefined(payload, 'truncated', raw.truncated)
   return payload
 }
 
