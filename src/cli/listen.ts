@@ -120,7 +120,7 @@ export async function listen(
   const address = server.address() as AddressInfo
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${shown}:${address.port}`
-  const verified = values.secret === undefined ? 'signatures NOT verified (no --secret)' : 'verifying signatures'
+  const verified = values.secret === undefined ? 'signatures NOT verified: no --secret' : 'verifying signatures'
   const denying = values.deny === undefined ? '' : `, denying ${values.deny.join(', ')}`
   io.stderr.write(`Listening on ${url} (${verified}${denying}). Ctrl+C to stop.\n`)
   return {

@@ -17,9 +17,15 @@ function setIfDefined(target: PayloadObject, key: string, value: unknown): void 
   if (value !== undefined) target[key] = value
 }
 
-/** User fields are strings on the wire (a numeric id from a JavaScript `user` option becomes its decimal string). */
+/**
+ * User fields are strings on the wire: a numeric id from a JavaScript `user` option becomes its decimal string; an
+ * object, a function or a Symbol is left out rather than sent as `"[object Object]"`.
+ */
 function asString(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : typeof value === 'string' ? value : String(value)
+  if (typeof value === 'string') return value
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
+    ? String(value)
+    : undefined
 }
 
 /**

@@ -153,6 +153,23 @@ describe('rpc-web-hooks', { timeout: 60_000 }, () => {
     socket.destroy()
   })
 
+  it('test --real sends an ordinary call, so listen --deny answers it (item 12.19)', async () => {
+    listener = await startListen(['--deny', 'vm.delete', '--reason', 'protected'])
+    const result = await run(['test', listener.url, '--real', '--method', 'vm.delete', '--type', 'pre', '--json'])
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({ type: 'pre', ok: false, status: 403 })
+    expect((await listener.waitForLines(1))[0]).toMatch(/PRE {3}vm\.delete .*DENIED: protected$/)
+  })
+
+  it("a negative --timeout gets the option's own message; the banner has no nested brackets (item 12.19)", async () => {
+    const result = await run(['test', 'http://127.0.0.1:9', '--timeout', '-5'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--timeout must be an integer from 1 to 600000, got "-5"')
+    expect(result.stderr).not.toContain('ambiguous')
+    listener = await startListen([])
+    expect(listener.errors()).toContain('(signatures NOT verified: no --secret). Ctrl+C to stop.')
+  })
+
   it('listen --json prints one JSON object per line', async () => {
     listener = await startListen(['--json'])
     const pre = { type: 'pre', callId: 'c', method: 'vm.stop', params: {}, timestamp: 1 }
