@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { type WebHookErrorEvent, WebHookTestError, withWebHooks } from '../../src/index.js'
-import { createReceiver } from '../../src/receiver/index.js'
-import { post } from '../receiver/helpers/server.js'
+import { createReceiver, verifyWebHook } from '../../src/receiver/index.js'
+import { post, SECRET } from '../receiver/helpers/server.js'
 import { receiver, track } from './setup.js'
 
 async function firstFailure(status: number) {
@@ -82,5 +82,11 @@ describe('rough edges (item 12.19)', () => {
     ] as const) {
       expect(() => withWebHooks(async () => 1, config as never)).toThrow(expected)
     }
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}`,
+    }
+    expect(() => verifyWebHook({} as never, headers, SECRET)).toThrow('got an object: a body parser')
   })
 })
