@@ -1,7 +1,7 @@
 /**
  * Structure checks run by CI (`npm run check:structure`): no import cycle in src/, and the receiver entry loads
- * nothing of the sender (it may import its own folder, the error classes, payload types, the method-pattern module
- * and the signing primitives).
+ * nothing of the sender (it may import its own folder, the error classes, payload types, the method-pattern module,
+ * the validation toolkit and the signing primitives).
  */
 module.exports = {
   forbidden: [
@@ -16,7 +16,7 @@ module.exports = {
       name: 'receiver-loads-no-sender-code',
       severity: 'error',
       comment:
-        'rpc-web-hooks/receiver must not load sender code (ky, undici, the engine): import only src/receiver, src/errors, src/payload/types, src/patterns and src/security/{sign,secret}.',
+        'rpc-web-hooks/receiver must not load sender code (ky, undici, the engine): import only src/receiver, src/errors, src/payload/types, src/patterns, src/validation and src/security/{sign,secret}.',
       from: { path: '^src/receiver/' },
       to: {
         path: '^src/',
@@ -25,6 +25,7 @@ module.exports = {
           '^src/errors/',
           '^src/payload/types[.]ts$',
           '^src/patterns/',
+          '^src/validation/',
           '^src/security/(sign|secret)[.]ts$',
         ],
       },

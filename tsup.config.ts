@@ -26,8 +26,10 @@ export default defineConfig([
   { ...common, format: ['esm'], splitting: true },
   // ky and nanoid are ESM-only: the CommonJS build bundles them so `require('rpc-web-hooks')` works on Node 20
   // (Node 20 cannot `require()` an ES module without a flag).
-  // shims: `import.meta.url` for the stores' driver loader (src/stores/peer.ts).
-  { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'], shims: true },
+  // shims: `import.meta.url` for the stores' driver loader (src/stores/peer.ts). esbuild alone shakes it (no rollup
+  // pass): rollup warned at every build that dist/xo.cjs mixes named and default exports, which is the intended shape
+  // (XO reads `.default`, code reads the named exports).
+  { ...common, format: ['cjs'], noExternal: ['ky', 'nanoid'], shims: true, treeshake: false },
   // The `rpc-web-hooks` command (package.json `bin`): ESM only, no type declarations; esbuild keeps the shebang.
   // `replay` loads the durable stores' drivers on demand: they stay external (installed by the user), never bundled.
   {

@@ -2,6 +2,7 @@
  * `npm run bench`: the delivery engine's bars (issue 3), each measured against a baseline in the same run.
  * `npm run bench -- throughput memory` runs only those.
  */
+import { largeParam } from './large-param.js'
 import { memory } from './memory.js'
 import { overhead } from './overhead.js'
 import { slowReceiver } from './slow-receiver.js'
@@ -9,7 +10,14 @@ import { stores } from './stores.js'
 import { throughput } from './throughput.js'
 import type { Result } from './util.js'
 
-const benches: Record<string, () => Promise<Result>> = { overhead, slowReceiver, throughput, memory, stores }
+const benches: Record<string, () => Promise<Result>> = {
+  overhead,
+  slowReceiver,
+  throughput,
+  memory,
+  stores,
+  largeParam,
+}
 const selected = process.argv.slice(2).filter(name => name in benches)
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`)

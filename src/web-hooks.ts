@@ -14,6 +14,7 @@ import { OpenCalls } from './delivery/open-calls.js'
 import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
 import { WebHookClosedError } from './errors/closed-error.js'
 import { WebHookDeliveryError } from './errors/delivery-error.js'
+import { WebHookPayloadError } from './errors/payload-error.js'
 import { WebHookTestError } from './errors/test-error.js'
 import { EventBodies } from './payload/bodies.js'
 import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
@@ -125,11 +126,38 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     }
   }
 
+  /** A field sent as an `"[Unserializable: …]"` marker is reported to `onError`, once per delivery (still sent). */
+  function reportUnserializable(bodies: EventBodies, outgoing: OutgoingDelivery): void {
+    const [first] = bodies.unserializable
+    if (first === undefined) return
+    const error = new WebHookPayloadError(
+      'ERR_WEB_HOOK_PAYLOAD_UNSERIALIZABLE',
+      first.field,
+      `could not be serialised (${first.reason}): sent as "[Unserializable: …]". Return JSON values from ` +
+        `${outgoing.method}, or give the value a toJSON that does not throw`
+    )
+    guard(resolved.onError, {
+      error,
+      url: outgoing.hook.safeUrl,
+      method: outgoing.method,
+      type: outgoing.type,
+      callId: outgoing.callId,
+      deliveryId: outgoing.id,
+    })
+  }
+
+  /** The delivery of one hook for an event, its body encoded (once per format for all hooks). */
+  function prepare(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, bodies: EventBodies) {
+    const outgoing = delivery(hook, type, data, bodies.body(hook.format))
+    reportUnserializable(bodies, outgoing)
+    return outgoing
+  }
+
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
     const bodies = new EventBodies(buildRawPrePayload(data), resolved, data)
     let waits: Promise<WebHookVetoError | undefined>[] | undefined
     for (const hook of hooks) {
-      const outgoing = delivery(hook, 'pre', data, bodies.body(hook.format))
+      const outgoing = prepare(hook, 'pre', data, bodies)
       if (!hook.veto && !hook.waitForResponse) {
         engine.enqueue(outgoing)
         continue
@@ -197,7 +225,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
       const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved, data)
-      for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
+      for (const hook of hooks) engine.enqueue(prepare(hook, 'post', data, bodies))
     },
     configure(next) {
       if (closed) throw new WebHookClosedError('configure')

@@ -10,12 +10,26 @@ import { verifyWebHook } from '../receiver/verify.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
+/**
+ * `onAborted` is told when a client goes away before its body is complete (a disconnect, a reset): one line is
+ * printed and the server keeps serving (an async listener that threw would end the process).
+ */
 export function withCards(
   receiver: WebHookReceiver,
   secrets: readonly string[] | undefined,
-  print: (card: WebHookOffice365Card, webHookId: string | undefined) => void
+  print: (card: WebHookOffice365Card, webHookId: string | undefined) => void,
+  onAborted: (error: Error) => void
 ): RequestListener {
   return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+    try {
+      await handle(req, res)
+    } catch (error) {
+      onAborted(error as Error)
+      res.destroy()
+    }
+  }
+
+  async function handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return receiver.node(req, res)
     const chunks: Buffer[] = []
     let size = 0

@@ -45,7 +45,11 @@ async function main(args: string[]): Promise<number> {
       const server = await listen(rest, process)
       if (server === undefined) return 0
       await new Promise<void>(resolve => {
-        const stop = () => void server.close().then(resolve)
+        const stop = (signal: NodeJS.Signals) => {
+          // Ctrl+C leaves the terminal after "^C": end that line so the shell prompt starts on its own.
+          if (signal === 'SIGINT') process.stderr.write('\n')
+          void server.close().then(resolve)
+        }
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
       })

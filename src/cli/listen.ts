@@ -93,9 +93,23 @@ export async function listen(
     return denied === undefined ? undefined : { allow: false, reason: denied }
   })
 
+  let closing = false
   const server = createServer(
-    withCards(receiver, values.secret, (card, webHookId) => print({ kind: 'card', time: new Date(), webHookId, card }))
+    withCards(
+      receiver,
+      values.secret,
+      (card, webHookId) => print({ kind: 'card', time: new Date(), webHookId, card }),
+      error => {
+        // While stopping, the connections closed on purpose are not news.
+        if (closing) return
+        const code = (error as NodeJS.ErrnoException).code
+        io.stderr.write(
+          `${new Date().toISOString()} a client disconnected before its request was complete (${code ?? error.message}); still listening\n`
+        )
+      }
+    )
   )
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new CliError(`cannot listen on ${host}:${port}: ${error.message}`, 1))
@@ -105,13 +119,14 @@ export async function listen(
   const address = server.address() as AddressInfo
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${shown}:${address.port}`
-  const verified = values.secret === undefined ? 'signatures NOT verified (no --secret)' : 'verifying signatures'
+  const verified = values.secret === undefined ? 'signatures NOT verified: no --secret' : 'verifying signatures'
   const denying = values.deny === undefined ? '' : `, denying ${values.deny.join(', ')}`
   io.stderr.write(`Listening on ${url} (${verified}${denying}). Ctrl+C to stop.\n`)
   return {
     url,
     close: () =>
       new Promise(resolve => {
+        closing = true
         receiver.close()
         server.closeAllConnections()
         server.close(() => resolve())

@@ -2,7 +2,7 @@
  * `rpc-web-hooks test <url>`: sends Xen Orchestra's sample pre and post payloads to a URL, as the XO plugin's Test
  * button does, and reports each answer's status and latency.
  */
-import { deliveryId } from '../payload/ids.js'
+import { deliveryId, randomId } from '../payload/ids.js'
 import { toOffice365Card } from '../payload/office365.js'
 import { xoTestSample } from '../payload/xo-test-sample.js'
 import { stripCredentials } from '../config/display-url.js'
@@ -24,12 +24,15 @@ Options:
   --secret <whsec_>          sign the requests (Standard Webhooks v1)
   --format <json|office365>  the payload format (default: json)
   --timeout <ms>             request timeout (default: 10000)
+  --real                     send an ordinary call (a fresh callId, the current time) instead of XO's test sample,
+                             so the receiver runs its handlers: try \`listen --deny\` with \`test --real --method x\`
   --json                     print one JSON object per request instead of text
   -h, --help                 show this help
 
 Examples:
   rpc-web-hooks test http://127.0.0.1:8080 --secret "$WEBHOOK_SECRET"
-  rpc-web-hooks test https://example.webhook.office.com/… --format office365`
+  rpc-web-hooks test https://example.webhook.office.com/… --format office365
+  rpc-web-hooks test http://127.0.0.1:8080 --real --method vm.delete --type pre`
 
 export interface TestIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean }
@@ -46,6 +49,7 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
       secret: { type: 'string' },
       format: { type: 'string' },
       timeout: { type: 'string' },
+      real: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -86,8 +90,12 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
   const secrets = secretValues({ username, password, secrets: key === undefined ? [] : [key] })
 
   let failed = false
+  // --real: one call's pre and post, as a server sends them (receivers give XO's sample to onTest only).
+  const real = { callId: randomId(), userName: 'rpc-web-hooks test', method, params: {}, timestamp: Date.now() }
   for (const which of type === 'pre/post' ? (['pre', 'post'] as const) : [type]) {
-    const payload = { type: which, ...xoTestSample(method) }
+    const payload = values.real
+      ? { type: which, ...real, ...(which === 'post' && { timestamp: Date.now(), duration: 0, result: true }) }
+      : { type: which, ...xoTestSample(method) }
     const body = JSON.stringify(format === 'json' ? payload : toOffice365Card(payload))
     const id = deliveryId()
     const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': id }

@@ -4,7 +4,18 @@
  * each hook's over them.
  */
 import { decodeSecret } from '../security/secret.js'
-import { fail, isObject, isUnset, optBoolean, optNonNegative, optPositiveInteger, typeName } from './check.js'
+import {
+  fail,
+  isObject,
+  isUnset,
+  optBoolean,
+  optDuration,
+  optNonNegative,
+  optPositiveInteger,
+  typeName,
+} from '../validation/check.js'
+import { checkKnownKeys } from '../validation/known-keys.js'
+import { RETRY_KEYS } from './option-keys.js'
 import type { ResolvedRetry } from './normalized.js'
 
 export interface ResolvedDeliveryOptions {
@@ -36,6 +47,14 @@ function resolveRetry(value: unknown, path: string, fallback: ResolvedRetry | fa
   if (isUnset(value)) return fallback
   if (value === false) return false
   if (!isObject(value)) fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be false or an object, got ${typeName(value)}`)
+  checkKnownKeys(value, RETRY_KEYS, `${path}.`)
+  if (!isUnset(value.schedule) && !isUnset(value.retries)) {
+    fail(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      `${path}.retries`,
+      'cannot be set with schedule (a schedule of n delays makes n retries): keep one of them'
+    )
+  }
   const defaults = DEFAULT_DELIVERY.retry as ResolvedRetry
   let schedule: number[] | undefined
   if (!isUnset(value.schedule)) {
@@ -46,10 +65,10 @@ function resolveRetry(value: unknown, path: string, fallback: ResolvedRetry | fa
         `must be an array of delays in ms, got ${typeName(value.schedule)}`
       )
     }
-    schedule = value.schedule.map((delay, i) => optNonNegative(delay, `${path}.schedule[${i}]`, 0))
+    schedule = value.schedule.map((delay, i) => optDuration(delay, `${path}.schedule[${i}]`, 0))
   }
-  const minDelay = optNonNegative(value.minDelay, `${path}.minDelay`, defaults.minDelay)
-  const maxDelay = optNonNegative(value.maxDelay, `${path}.maxDelay`, Math.max(defaults.maxDelay, minDelay))
+  const minDelay = optDuration(value.minDelay, `${path}.minDelay`, defaults.minDelay)
+  const maxDelay = optDuration(value.maxDelay, `${path}.maxDelay`, Math.max(defaults.maxDelay, minDelay))
   if (maxDelay < minDelay) {
     fail('ERR_WEB_HOOK_CONFIG_VALUE', `${path}.maxDelay`, `must be at least minDelay (${minDelay}), got ${maxDelay}`)
   }
@@ -73,8 +92,19 @@ function resolveRedirects(value: unknown, path: string, fallback: number): numbe
   return redirects
 }
 
-function resolveSecrets(value: unknown, path: string, owner: string, fallback: readonly Uint8Array[]) {
-  if (isUnset(value)) return fallback
+function resolveSecrets(source: Record<string, unknown>, path: string, owner: string, fallback: readonly Uint8Array[]) {
+  if (!Object.hasOwn(source, 'secret')) return fallback
+  const value = source.secret
+  // Present but unset: usually an unset environment variable, which must not turn signing off silently (the
+  // receiver's rule too). Leave the key out for unsigned hooks.
+  if (isUnset(value) || (Array.isArray(value) && value.length === 0)) {
+    fail(
+      'ERR_WEB_HOOK_CONFIG_SECRET',
+      path,
+      `the secret of ${owner} is ${Array.isArray(value) ? 'an empty list' : String(value)} (is its environment ` +
+        'variable set?); leave the key out to send unsigned hooks'
+    )
+  }
   const list = typeof value === 'string' ? [value] : value
   if (!Array.isArray(list)) {
     fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be a string or an array of strings, got ${typeName(value)}`)
@@ -135,11 +165,11 @@ export function resolveDeliveryOptions(
   fallback: ResolvedDeliveryOptions
 ): ResolvedDeliveryOptions {
   return {
-    timeout: optPositiveInteger(source.timeout, `${prefix}timeout`, fallback.timeout),
+    timeout: optDuration(source.timeout, `${prefix}timeout`, fallback.timeout, 1),
     retry: resolveRetry(source.retry, `${prefix}retry`, fallback.retry),
     redirects: resolveRedirects(source.redirects, `${prefix}redirects`, fallback.redirects),
     concurrency: optPositiveInteger(source.concurrency, `${prefix}concurrency`, fallback.concurrency),
-    secrets: resolveSecrets(source.secret, `${prefix}secret`, owner, fallback.secrets),
+    secrets: resolveSecrets(source, `${prefix}secret`, owner, fallback.secrets),
     headers: resolveHeaders(source.headers, `${prefix}headers`, fallback.headers),
   }
 }

@@ -2,7 +2,9 @@
  * Normalisation of `redact`: Xen Orchestra's obfuscation (keys `token`, `passphrase`, `encryptionKey` and
  * `/password/i`, in `params`) plus the configured keys, patterns and fields.
  */
-import { fail, isObject, isUnset, optBoolean, typeName } from './check.js'
+import { fail, isObject, isUnset, optBoolean, typeName } from '../validation/check.js'
+import { checkKnownKeys } from '../validation/known-keys.js'
+import { REDACT_KEYS } from './option-keys.js'
 import type { ResolvedRedact } from './normalized.js'
 
 /** XO's replacement text. */
@@ -25,6 +27,7 @@ export function resolveRedact(value: unknown): ResolvedRedact | undefined {
   if (value === false) return undefined
   if (isUnset(value)) value = {}
   if (!isObject(value)) fail('ERR_WEB_HOOK_CONFIG_TYPE', 'redact', `must be false or an object, got ${typeName(value)}`)
+  checkKnownKeys(value, REDACT_KEYS, 'redact.')
   const { keys, patterns, replacement } = value
   if (!isUnset(keys) && !Array.isArray(keys)) {
     fail('ERR_WEB_HOOK_CONFIG_TYPE', 'redact.keys', `must be an array of strings, got ${typeName(keys)}`)

@@ -14,11 +14,21 @@ import {
   optPositiveInteger,
   optStringArray,
   typeName,
-} from './check.js'
+} from '../validation/check.js'
 import { DEFAULT_DELIVERY, type ResolvedDeliveryOptions, resolveDeliveryOptions } from './normalize-delivery.js'
 import type { ResolvedConfig, ResolvedHook } from './normalized.js'
 import { resolveRedact } from './normalize-redact.js'
 import { endpointOf, stripCredentials } from './display-url.js'
+import { checkKnownKeys } from '../validation/known-keys.js'
+import {
+  BREAKER_KEYS,
+  CONFIG_KEYS,
+  EVENT_NAMES,
+  HOOK_KEYS,
+  QUEUE_KEYS,
+  retryElsewhere,
+  SAFE_URL_KEYS,
+} from './option-keys.js'
 
 /** Default `maxPayloadBytes`: 1 MiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024
@@ -55,6 +65,7 @@ function resolveMethod(value: unknown, path: string): string {
 function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOptions): ResolvedHook {
   const at = `hooks[${index}]`
   if (!isObject(value)) fail('ERR_WEB_HOOK_CONFIG_TYPE', at, `must be an object, got ${typeName(value)}`)
+  checkKnownKeys(value, HOOK_KEYS, `${at}.`, retryElsewhere(`${at}.`))
   const method = resolveMethod(value.method, `${at}.method`)
   const exclude = optStringArray(value.exclude, `${at}.exclude`)
 
@@ -118,14 +129,44 @@ function resolveLogger(value: unknown): WebHookLogger | undefined {
   return value as unknown as WebHookLogger
 }
 
-function checkObjectOption(config: Record<string, unknown>, key: string, allowBoolean: 'false' | 'any' | 'no'): void {
+function checkObjectOption(
+  config: Record<string, unknown>,
+  key: string,
+  allowBoolean: 'false' | 'any' | 'no',
+  known: readonly string[]
+): void {
   const value = config[key]
-  if (isUnset(value) || isObject(value)) return
+  if (isUnset(value)) return
+  if (isObject(value)) {
+    checkKnownKeys(value, known, `${key}.`)
+    return
+  }
   if (allowBoolean === 'any' && typeof value === 'boolean') return
   if (allowBoolean === 'false' && value === false) return
   const expected =
     allowBoolean === 'any' ? 'a boolean or an object' : allowBoolean === 'false' ? 'false or an object' : 'an object'
   fail('ERR_WEB_HOOK_CONFIG_TYPE', key, `must be ${expected}, got ${typeName(value)}`)
+}
+
+/** What the engine calls on every store; `release`, `run`, `open` and `close` are optional. */
+const STORE_METHODS = ['enqueue', 'lease', 'ack', 'retryAt', 'deadLetter', 'listDeadLetters', 'takeDeadLetters']
+const STORE_OPTIONAL_METHODS = ['open', 'release', 'run', 'close']
+
+function checkStore(store: unknown): void {
+  if (isUnset(store)) return
+  if (typeof store !== 'object')
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', 'store', `must be a store object, got ${typeName(store)}`)
+  const record = store as Record<string, unknown>
+  const missing = STORE_METHODS.filter(name => typeof record[name] !== 'function')
+  const wrong = STORE_OPTIONAL_METHODS.filter(name => !isUnset(record[name]) && typeof record[name] !== 'function')
+  if (missing.length > 0 || wrong.length > 0) {
+    fail(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      'store',
+      `is not a store: ${[...missing, ...wrong].join(', ')} must be ${missing.length + wrong.length > 1 ? 'functions' : 'a function'}. ` +
+        'Use sqliteStore() from rpc-web-hooks/sqlite or bullmqStore() from rpc-web-hooks/bullmq, or leave it out'
+    )
+  }
 }
 
 /**
@@ -136,6 +177,7 @@ function checkObjectOption(config: Record<string, unknown>, key: string, allowBo
 export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
   if (!isObject(config)) fail('ERR_WEB_HOOK_CONFIG', '', `The configuration must be an object, got ${typeName(config)}`)
   const source = config as unknown as Record<string, unknown>
+  checkKnownKeys(source, CONFIG_KEYS, '', retryElsewhere(''))
   if (isUnset(source.hooks))
     fail('ERR_WEB_HOOK_CONFIG_MISSING', 'hooks', 'is required: an array of hooks (it may be empty)')
   if (!Array.isArray(source.hooks))
@@ -144,9 +186,14 @@ export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
   const defaults = resolveDeliveryOptions(source, '', 'the configuration', DEFAULT_DELIVERY)
   const hooks = source.hooks.map((hook, index) => resolveHook(hook, index, defaults))
 
-  for (const key of ['queue', 'breaker', 'safeUrls', 'on', 'store']) {
-    checkObjectOption(source, key, key === 'safeUrls' ? 'any' : key === 'breaker' ? 'false' : 'no')
+  checkObjectOption(source, 'queue', 'no', QUEUE_KEYS)
+  checkObjectOption(source, 'breaker', 'false', BREAKER_KEYS)
+  checkObjectOption(source, 'safeUrls', 'any', SAFE_URL_KEYS)
+  checkObjectOption(source, 'on', 'no', EVENT_NAMES)
+  if (isObject(source.on)) {
+    for (const [event, listener] of Object.entries(source.on)) optFunction(listener, `on.${event}`)
   }
+  checkStore(source.store)
   optFunction(source.transport, 'transport')
 
   return {

@@ -12,6 +12,7 @@ import type {
   WebHookStore,
   WebHookTransport,
 } from '../delivery/types.js'
+import type { WebHookPayloadError } from '../errors/payload-error.js'
 import type { WebHookUserError } from '../errors/user-error.js'
 
 /** When a hook fires: before the call, after it, or both (Xen Orchestra's values). */
@@ -131,6 +132,8 @@ export interface WebHookDeliveryOptions {
   concurrency?: number
   /**
    * Standard Webhooks secret(s) (`whsec_…`): every request is signed with each of them (several during rotation).
+   * Present but `undefined`, `null` or `[]` (an unset environment variable) is an error: leave the key out to send
+   * unsigned.
    * @example 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
    */
   secret?: string | readonly string[] | undefined
@@ -209,9 +212,10 @@ export interface WebHookUser {
 export interface WebHookErrorEvent {
   /**
    * The error: a `WebHookDeliveryError` for HTTP failures, a `WebHookUnsafeUrlError` when `safeUrls` refused the
-   * address, a `WebHookUserError` when `user` threw. Narrow on `code`.
+   * address, a `WebHookUserError` when `user` threw, a `WebHookPayloadError` (`ERR_WEB_HOOK_PAYLOAD_UNSERIALIZABLE`)
+   * when a value could not be serialised and was sent as a marker. Narrow on `code`.
    */
-  error: WebHookDeliveryFailure | WebHookUserError
+  error: WebHookDeliveryFailure | WebHookUserError | WebHookPayloadError
   /** The hook's URL, credentials removed (`''` when the error is not a delivery's). */
   url: string
   /** The method of the call. */

@@ -3,6 +3,7 @@
  * validates them, this only fills in what is absent.
  */
 import type { WebHookBreakerOptions, WebHookQueueOptions, WebHooksConfig } from '../config/types.js'
+import { MAX_DURATION } from '../validation/check.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import type { QueueSettings, ResolvedConfig } from '../config/normalized.js'
 import type { BreakerOptions } from './breaker.js'
@@ -22,13 +23,13 @@ export const DEFAULT_CLOSE_TIMEOUT = 10_000
 /** Response bodies are kept up to this many characters. */
 export const MAX_RESPONSE_BODY = 4096
 
-function count(value: unknown, path: string, min: number): void {
+function count(value: unknown, path: string, min: number, max?: number): void {
   if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
     throw new WebHookConfigError(
       'ERR_WEB_HOOK_CONFIG_VALUE',
       path,
-      `must be an integer ≥ ${min}, got ${JSON.stringify(value)}; remove it to use the default`
+      `must be an integer ${max === undefined ? `≥ ${min}` : `from ${min} to ${max} (ms; Node's timers hold no more)`}, got ${JSON.stringify(value)}; remove it to use the default`
     )
   }
 }
@@ -60,7 +61,7 @@ export function queueSettings(queue: WebHookQueueOptions | undefined): QueueSett
 export function breakerSettings(breaker: false | WebHookBreakerOptions | undefined): BreakerOptions | false {
   if (breaker === false) return false
   count(breaker?.threshold, 'breaker.threshold', 1)
-  count(breaker?.cooldown, 'breaker.cooldown', 0)
+  count(breaker?.cooldown, 'breaker.cooldown', 0, MAX_DURATION)
   return {
     threshold: breaker?.threshold ?? DEFAULT_BREAKER.threshold,
     cooldown: breaker?.cooldown ?? DEFAULT_BREAKER.cooldown,

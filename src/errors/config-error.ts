@@ -9,6 +9,7 @@ export type WebHookConfigErrorCode =
   | 'ERR_WEB_HOOK_CONFIG_URL'
   | 'ERR_WEB_HOOK_CONFIG_SECRET'
   | 'ERR_WEB_HOOK_CONFIG_HEADER'
+  | 'ERR_WEB_HOOK_CONFIG_UNKNOWN_KEY'
 
 /**
  * Thrown by `withWebHooks` and `configure` when the configuration is invalid. `path` names the bad field, as in

@@ -29,8 +29,7 @@ const HINTS: Record<WebHookDeliveryErrorCode, string> = {
   ERR_WEB_HOOK_DELIVERY_NETWORK: 'check that the receiver is up and reachable from this host (DNS, firewall, proxy)',
   ERR_WEB_HOOK_DELIVERY_TIMEOUT:
     'make the receiver answer faster (queue the work, answer 2xx at once) or raise `timeout`',
-  ERR_WEB_HOOK_DELIVERY_GONE:
-    'the receiver answered 410 Gone: nothing more is sent to this URL until the hooks are configured again',
+  ERR_WEB_HOOK_DELIVERY_GONE: 'nothing more is sent to this URL until the hooks are configured again',
   ERR_WEB_HOOK_DELIVERY_PAUSED:
     'the endpoint failed repeatedly and its circuit breaker is open; it is probed again later',
   ERR_WEB_HOOK_DELIVERY_DROPPED:

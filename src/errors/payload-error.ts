@@ -12,10 +12,16 @@ export type WebHookPayloadErrorCode =
   | 'ERR_WEB_HOOK_PAYLOAD_INVALID'
   /** An Office 365 MessageCard was received: it carries no typed payload. */
   | 'ERR_WEB_HOOK_PAYLOAD_FORMAT'
+  /**
+   * Sender side, given to `onError` (the hook is still sent): a value JSON cannot hold (a function or Symbol as the
+   * result, a `toJSON` or getter that throws) was sent as the `"[Unserializable: …]"` marker.
+   */
+  | 'ERR_WEB_HOOK_PAYLOAD_UNSERIALIZABLE'
 
 /**
  * Thrown by `parseWebHookPayload` (and answered 400 by a receiver) when a value is not a pre or post payload. `path`
- * names the bad field (`params`, `duration`, `error.message`; `''` for the payload itself).
+ * names the bad field (`params`, `duration`, `error.message`; `''` for the payload itself). On the sender side, given
+ * to `onError` with `ERR_WEB_HOOK_PAYLOAD_UNSERIALIZABLE` when a field was sent as an `"[Unserializable: …]"` marker.
  *
  * @example
  * try {

@@ -25,11 +25,14 @@ export class WebHookTestError extends WebHookError {
   }) {
     const { url, method, type, status, cause } = options
     const why = status === undefined ? (cause instanceof Error ? cause.message : 'no answer') : `HTTP ${status}`
-    super(
-      'ERR_WEB_HOOK_TEST_FAILED',
-      `The test ${type} hook of ${method} to ${url} failed (${why}). Check that the endpoint is up and answers 2xx.`,
-      { cause }
-    )
+    // A refused target was never contacted: "is the endpoint up" would send the reader the wrong way.
+    const unsafe = (cause as { code?: unknown } | undefined)?.code === 'ERR_WEB_HOOK_UNSAFE_URL'
+    const hint = unsafe
+      ? 'The URL was refused by safeUrls before any request: allow it with safeUrls.allow, or fix the URL.'
+      : 'Check that the endpoint is up and answers 2xx.'
+    super('ERR_WEB_HOOK_TEST_FAILED', `The test ${type} hook of ${method} to ${url} failed (${why}). ${hint}`, {
+      cause,
+    })
     this.url = url
     this.method = method
     this.type = type

@@ -3,11 +3,11 @@
  * when it can be (fast-json.ts), else from the safe payload, built only then.
  */
 import type { ResolvedConfig } from '../config/normalized.js'
-import type { PayloadObject } from './build.js'
-import { toSafePayload } from './build.js'
+import { type PayloadObject, toSafePayload, type Unserializable } from './build.js'
 import { encodePayload } from './encode.js'
 import { fastJsonBody } from './fast-json.js'
 import { factOrder } from './office365.js'
+import { precap } from './precap.js'
 
 type Options = Pick<ResolvedConfig, 'redact' | 'includeErrorStack' | 'maxPayloadBytes'>
 
@@ -18,10 +18,12 @@ export class EventBodies {
   #safe: PayloadObject | undefined
   #json: string | undefined
   #office365: string | undefined
+  /** What the safe payload could not represent as it was (markers sent instead); empty on the fast path. */
+  readonly unserializable: Unserializable[] = []
 
   /** `raw`: from `buildRawPrePayload` or `buildRawPostPayload` of `data`, the host's call data. */
   constructor(raw: PayloadObject, options: Options, data: object) {
-    this.#raw = raw
+    this.#raw = precap(raw, options.redact, options.maxPayloadBytes)
     this.#options = options
     this.#data = data
   }
@@ -40,7 +42,7 @@ export class EventBodies {
   }
 
   #safePayload(): PayloadObject {
-    this.#safe ??= toSafePayload(this.#raw, this.#options)
+    this.#safe ??= toSafePayload(this.#raw, this.#options, this.unserializable)
     return this.#safe
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/normalized.js'
 import type { WebHookCallData, WebHookPostCallData } from './call-data.js'
-import { toJsonSafe } from './safe-json.js'
+import { toJsonSafe, type UnserializableSink } from './safe-json.js'
 import { serializeError } from './serialize-error.js'
 
 /** A payload, JSON-safe: what `encode` renders. */
@@ -17,9 +17,15 @@ function setIfDefined(target: PayloadObject, key: string, value: unknown): void 
   if (value !== undefined) target[key] = value
 }
 
-/** User fields are strings on the wire (a numeric id from a JavaScript `user` option becomes its decimal string). */
+/**
+ * User fields are strings on the wire: a numeric id from a JavaScript `user` option becomes its decimal string; an
+ * object, a function or a Symbol is left out rather than sent as `"[object Object]"`.
+ */
 function asString(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : typeof value === 'string' ? value : String(value)
+  if (typeof value === 'string') return value
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
+    ? String(value)
+    : undefined
 }
 
 /**
@@ -62,23 +68,57 @@ export function buildRawPostPayload(data: WebHookPostCallData, includeErrorStack
   return payload
 }
 
+/** A payload field that could not be represented as it was: its name and why (for `onError`). */
+export interface Unserializable {
+  field: 'params' | 'result' | 'error'
+  reason: string
+}
+
+/**
+ * A top-level field made JSON-safe. A function or a Symbol, which JSON leaves out (the receiver would then miss a
+ * required field and answer 400), becomes the marker `"[Unserializable: a function]"`; an error that is not an object
+ * once made safe (its `toJSON` threw) becomes `{ message: <marker> }`, so that it still reads as an error.
+ */
+function safeField(
+  raw: PayloadObject,
+  field: Unserializable['field'],
+  redact: ResolvedConfig['redact'],
+  problems: Unserializable[] | undefined
+): unknown {
+  const value = raw[field]
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    const reason = `a ${typeof value}, which JSON cannot hold`
+    problems?.push({ field, reason })
+    return `[Unserializable: ${reason}]`
+  }
+  const sink: UnserializableSink = []
+  const safe = toJsonSafe(value, redact, sink)
+  if (sink.length > 0) problems?.push({ field, reason: sink[0]! })
+  if (field !== 'error' || (typeof safe === 'object' && safe !== null && !Array.isArray(safe))) return safe
+  return { message: typeof safe === 'string' ? safe : '[Unserializable: the error]' }
+}
+
 /**
  * The safe payload of a raw one: `params` redacted and made JSON-safe (`result` and `error` redacted only when
- * `redact.result` / `redact.error` say so), absent user fields absent.
+ * `redact.result` / `redact.error` say so), absent user fields absent. What could not be represented is pushed to
+ * `problems`.
  */
-export function toSafePayload(raw: PayloadObject, options: Options): PayloadObject {
+export function toSafePayload(raw: PayloadObject, options: Options, problems?: Unserializable[]): PayloadObject {
   const { redact } = options
   const payload: PayloadObject = { type: raw.type, callId: raw.callId }
   setIfDefined(payload, 'userId', raw.userId)
   setIfDefined(payload, 'userName', raw.userName)
   setIfDefined(payload, 'userIp', raw.userIp)
   payload.method = raw.method
-  payload.params = toJsonSafe(raw.params, redact)
+  payload.params = safeField(raw, 'params', redact, problems)
   payload.timestamp = raw.timestamp
-  if (raw.type !== 'post') return payload
-  payload.duration = raw.duration
-  if ('error' in raw) payload.error = toJsonSafe(raw.error, redact?.error ? redact : undefined)
-  else payload.result = toJsonSafe(raw.result, redact?.result ? redact : undefined)
+  if (raw.type === 'post') {
+    payload.duration = raw.duration
+    if ('error' in raw) payload.error = safeField(raw, 'error', redact?.error ? redact : undefined, problems)
+    else payload.result = safeField(raw, 'result', redact?.result ? redact : undefined, problems)
+  }
+  // Fields already replaced by the size cap before encoding (precap.ts).
+  setIfDefined(payload, 'truncated', raw.truncated)
   return payload
 }
 

@@ -39,7 +39,7 @@ function shrink(payload: PayloadObject, max: number): PayloadObject | undefined 
 }
 
 /** An error stays an error object (receivers check its shape): its short `name` and `code`, the marker as `message`. */
-function errorMarker(error: unknown, marker: string): Record<string, unknown> {
+export function errorMarker(error: unknown, marker: string): Record<string, unknown> {
   const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>
   const short = (value: unknown) => (typeof value === 'string' && value.length <= 256) || typeof value === 'number'
   return { ...(short(name) && { name }), message: marker, ...(short(code) && { code }) }

@@ -70,8 +70,18 @@ function deeperThan(body: string, limit: number): boolean {
   return false
 }
 
-function hasToJson(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function'
+/**
+ * Whether a top-level field needs the walker: it has a `toJSON` (or reading it throws, as on a Proxy), or it is a
+ * function or a Symbol, which `JSON.stringify` would leave out (a post without `result` is refused by receivers).
+ */
+function needsWalker(value: unknown): boolean {
+  if (typeof value === 'function' || typeof value === 'symbol') return true
+  if (typeof value !== 'object' || value === null) return false
+  try {
+    return typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  } catch {
+    return true
+  }
 }
 
 /**
@@ -86,7 +96,7 @@ export function fastJsonBody(
   max: number
 ): string | undefined {
   // The walker calls a field's own `toJSON` with the key '' where JSON.stringify passes the field's name.
-  if (hasToJson(payload.params) || hasToJson(payload.result) || hasToJson(payload.error)) return undefined
+  if (needsWalker(payload.params) || needsWalker(payload.result) || needsWalker(payload.error)) return undefined
   let body: string | undefined
   try {
     body = JSON.stringify(payload)

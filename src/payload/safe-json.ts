@@ -20,7 +20,22 @@ function describe(error: unknown): string {
   }
 }
 
-function walk(value: unknown, redact: ResolvedRedact | undefined, ancestors: unknown[], key: string): unknown {
+/** Collects the reasons of the `"[Unserializable: …]"` markers made, so that the caller can report them. */
+export type UnserializableSink = string[]
+
+function unserializable(error: unknown, sink: UnserializableSink | undefined): string {
+  const reason = describe(error)
+  sink?.push(reason)
+  return `[Unserializable: ${reason}]`
+}
+
+function walk(
+  value: unknown,
+  redact: ResolvedRedact | undefined,
+  ancestors: unknown[],
+  key: string,
+  sink: UnserializableSink | undefined
+): unknown {
   if (typeof value === 'bigint') return value.toString()
   if (typeof value !== 'object' || value === null) return value
   if (ancestors.includes(value)) return '[Circular]'
@@ -29,13 +44,13 @@ function walk(value: unknown, redact: ResolvedRedact | undefined, ancestors: unk
     const toJSON = (value as { toJSON?: unknown }).toJSON
     if (typeof toJSON === 'function') {
       const replaced = toJSON.call(value, key)
-      if (replaced !== value) return walk(replaced, redact, ancestors, key)
+      if (replaced !== value) return walk(replaced, redact, ancestors, key, sink)
     }
     ancestors.push(value)
     try {
       if (Array.isArray(value)) {
         const out = new Array<unknown>(value.length)
-        for (let i = 0; i < value.length; i++) out[i] = walk(value[i], redact, ancestors, String(i))
+        for (let i = 0; i < value.length; i++) out[i] = walk(value[i], redact, ancestors, String(i), sink)
         return out
       }
       const out: Record<string, unknown> = {}
@@ -45,20 +60,20 @@ function walk(value: unknown, redact: ResolvedRedact | undefined, ancestors: unk
           item = (value as Record<string, unknown>)[name]
         } catch (error) {
           // A throwing getter spoils its own property only.
-          out[name] = `[Unserializable: ${describe(error)}]`
+          out[name] = unserializable(error, sink)
           continue
         }
         out[name] =
           redact !== undefined && typeof item === 'string' && isRedactedKey(redact, name)
             ? redact.replacement
-            : walk(item, redact, ancestors, name)
+            : walk(item, redact, ancestors, name, sink)
       }
       return out
     } finally {
       ancestors.pop()
     }
   } catch (error) {
-    return `[Unserializable: ${describe(error)}]`
+    return unserializable(error, sink)
   }
 }
 
@@ -67,6 +82,6 @@ function walk(value: unknown, redact: ResolvedRedact | undefined, ancestors: unk
  *
  * @example toJsonSafe({ password: 'x', n: 1n }, redact) // { password: '* obfuscated *', n: '1' }
  */
-export function toJsonSafe(value: unknown, redact?: ResolvedRedact): unknown {
-  return walk(value, redact, [], '')
+export function toJsonSafe(value: unknown, redact?: ResolvedRedact, sink?: UnserializableSink): unknown {
+  return walk(value, redact, [], '', sink)
 }

@@ -2,6 +2,8 @@
  * `createReceiver`: verifies, parses, deduplicates and dispatches received web hooks to typed handlers, answers
  * vetoes, and pairs each call's pre and post. Framework-free at its core (`handle`), with node:http and fetch adapters.
  */
+import { isUnset, MAX_DURATION, typeName } from '../validation/check.js'
+import { checkKnownKeys } from '../validation/known-keys.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import { WebHookDeniedError } from '../errors/denied-error.js'
 import { WebHookPayloadError } from '../errors/payload-error.js'
@@ -19,7 +21,7 @@ import { createNodeAdapter } from './node.js'
 import { isWebHookTestPayload, parseWebHookPayload } from './parse.js'
 import type { WebHookReceiver } from './receiver.js'
 import type { ReceiverCore } from './core.js'
-import type { WebHookReceiverOptions, WebHookResponseOutput } from './types.js'
+import type { WebHookDedupeOptions, WebHookReceiverOptions, WebHookResponseOutput } from './types.js'
 import { verifyWithKeys } from './verify.js'
 
 interface Handler {
@@ -27,6 +29,20 @@ interface Handler {
   match: (method: string) => boolean
   fn: (state: any) => unknown
 }
+
+/** The options of `createReceiver`, and of its `dedupe` (one list each: a new option is one more entry). */
+const RECEIVER_KEYS = [
+  'secret',
+  'tolerance',
+  'maxBodyBytes',
+  'bodyTimeout',
+  'dedupe',
+  'orphanTtl',
+  'onOrphan',
+  'onTest',
+  'onError',
+] as const satisfies readonly (keyof WebHookReceiverOptions)[]
+const DEDUPE_KEYS = ['store', 'ttl'] as const satisfies readonly (keyof WebHookDedupeOptions)[]
 
 /** Verification failures that are the body's fault, not the signature's: 400 rather than 401. */
 const BAD_BODY = new Set([
@@ -55,12 +71,14 @@ const HANDLER_FAILED = 'A handler of this receiver failed (see its logs); retry 
 export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMethods>(
   options: WebHookReceiverOptions<Api> = {}
 ): WebHookReceiver<Api> {
+  checkOptions(options)
   // Checked and decoded once here; each request only computes and compares HMACs.
   const keys = secretKeys(options)
   const tolerance = positive(options.tolerance, 300, 'tolerance', true)
   const maxBodyBytes = positive(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes')
-  const bodyTimeout = positive(options.bodyTimeout, 5000, 'bodyTimeout')
-  const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl')
+  const bodyTimeout = positive(options.bodyTimeout, 5000, 'bodyTimeout', false, MAX_DURATION)
+  // A timer (the wait for a call's other half): Node's timers hold at most 2^31 − 1 ms.
+  const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl', false, MAX_DURATION)
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? {})
   const store = dedupe && (dedupe.store ?? createMemoryDedupeStore())
   const dedupeTtl = positive(dedupe?.ttl, 86_400_000, 'dedupe.ttl')
@@ -274,10 +292,40 @@ function secretKeys(options: { secret?: unknown }): Uint8Array[] | undefined {
   })
 }
 
-function positive(value: number | undefined, fallback: number, path: string, zero = false): number {
+/** The options object itself: known keys only, callbacks that are functions, `dedupe` false or an object. */
+function checkOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', '', 'createReceiver(options): options must be an object')
+  }
+  const record = options as Record<string, unknown>
+  checkKnownKeys(record, RECEIVER_KEYS)
+  for (const name of ['onOrphan', 'onTest', 'onError'] as const) {
+    const value = record[name]
+    if (!isUnset(value) && typeof value !== 'function') {
+      throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', name, `must be a function, got ${typeName(value)}`)
+    }
+  }
+  const { dedupe } = record
+  if (isUnset(dedupe) || dedupe === false) return
+  if (typeof dedupe !== 'object' || Array.isArray(dedupe)) {
+    throw new WebHookConfigError(
+      'ERR_WEB_HOOK_CONFIG_TYPE',
+      'dedupe',
+      `must be false or an object, got ${typeName(dedupe)}`
+    )
+  }
+  checkKnownKeys(dedupe, DEDUPE_KEYS, 'dedupe.')
+}
+
+function positive(value: number | undefined, fallback: number, path: string, zero = false, max = Infinity): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zero && value === 0)) {
-    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_VALUE', path, `must be a number > 0, got ${String(value)}`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zero && value === 0) || value > max) {
+    const range = max === Infinity ? '' : ` and at most ${max} (2^31 − 1 ms, about 24.8 days, the longest Node timer)`
+    throw new WebHookConfigError(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      path,
+      `must be a number > 0${range}, got ${String(value)}`
+    )
   }
   return value
 }

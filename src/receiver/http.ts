@@ -6,8 +6,10 @@ import type { WebHookResponseOutput } from './types.js'
 import type { WebHookHeadersInput } from './verify.js'
 
 /** Request headers as a plain object, names in lower case, repeated values joined with `, `. */
-export function normalizeHeaders(headers: WebHookHeadersInput): Record<string, string> {
+export function normalizeHeaders(headers: WebHookHeadersInput | undefined): Record<string, string> {
   const result: Record<string, string> = {}
+  // `handle({ body })` without headers: none (the request is then refused as unsigned or not JSON, with its code).
+  if (headers === undefined || headers === null || typeof headers !== 'object') return result
   const forEach = (headers as { forEach?: unknown }).forEach
   if (typeof (headers as { get?: unknown }).get === 'function' && typeof forEach === 'function') {
     ;(forEach as (fn: (value: string, name: string) => void) => void).call(headers, (value, name) => {

@@ -184,7 +184,8 @@ function toBytes(body: unknown): Uint8Array {
   if (typeof body === 'string') return Buffer.from(body, 'utf8')
   if (body instanceof Uint8Array) return body
   if (body instanceof ArrayBuffer) return new Uint8Array(body)
-  const got = body === null ? 'null' : body === undefined ? 'undefined' : `a ${typeof body}`
+  const got =
+    body === null || body === undefined ? String(body) : typeof body === 'object' ? 'an object' : `a ${typeof body}`
   throw new Failure(
     'ERR_WEB_HOOK_VERIFY_BODY_TYPE',
     `verifyWebHook needs the raw body (a string, Buffer or Uint8Array), got ${got}: a body parser already turned it ` +
@@ -223,7 +224,11 @@ function parseTimestamp(values: readonly string[]): number {
   return Number(value)
 }
 
-/** The decoded `v1` signatures of the header; throws on a malformed header. */
+/**
+ * The decoded `v1` signatures of the header. Entries that are not well formed are skipped, as the reference
+ * `standardwebhooks` library does (a sender may list entries of a scheme it knows and we do not); a header with no
+ * well-formed entry at all is malformed.
+ */
 function parseSignatures(values: readonly string[]): Buffer[] {
   const malformed = (why: string) =>
     new Failure(
@@ -232,21 +237,31 @@ function parseSignatures(values: readonly string[]): Buffer[] {
     )
   if (values.length > 1) throw malformed('it was sent more than once')
   const signatures: Buffer[] = []
+  let wellFormed = 0
+  let problem: string | undefined
   const entries = values[0]!.split(/ +/)
   entries.forEach((entry, index) => {
     const match = ENTRY.exec(entry)
     if (!match) {
+      // A header sent twice and joined by a proxy is refused as the array form is, whatever its entries.
       if (entry.endsWith(',') && index < entries.length - 1) {
         throw malformed('it looks like it was sent more than once (values joined with ", ")')
       }
-      throw malformed(`entry #${index + 1} is not "version,signature"`)
+      problem ??= `entry #${index + 1} is not "version,signature"`
+      return
     }
-    if (match[1] !== 'v1') return // other versions (v1a, …) are not ours to check
+    if (match[1] !== 'v1') {
+      wellFormed++ // other versions (v1a, …) are not ours to check
+      return
+    }
     if (!V1_SIGNATURE.test(match[2]!)) {
-      throw malformed(`v1 entry #${index + 1} is not the base64 of a 32-byte HMAC-SHA256 (truncated?)`)
+      problem ??= `v1 entry #${index + 1} is not the base64 of a 32-byte HMAC-SHA256 (truncated?)`
+      return
     }
+    wellFormed++
     signatures.push(Buffer.from(match[2]!, 'base64'))
   })
+  if (wellFormed === 0) throw malformed(problem ?? 'it has no entry')
   if (signatures.length === 0) {
     throw new Failure(
       'ERR_WEB_HOOK_VERIFY_SIGNATURE_MISMATCH',

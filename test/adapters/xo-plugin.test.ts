@@ -485,6 +485,37 @@ describe('XO plugin: schema and stored XO configurations', () => {
     )
   })
 
+  it('a stored configuration with every schema field, nulls and a field of its UI loads and delivers', async () => {
+    const xo = newXo()
+    const hooks = await receiver()
+    const stored = {
+      hooks: [
+        {
+          method: 'vm.start',
+          type: 'pre/post',
+          url: hooks.url,
+          format: 'json',
+          waitForResponse: null,
+          exclude: [],
+          secret: null,
+          headers: [{ name: 'x-team', value: 'ops' }],
+          retries: 2,
+          timeout: 5000,
+          veto: null,
+          failOpen: null,
+          someUiField: { x: 1 },
+        },
+      ],
+      includeErrorStack: false,
+    }
+    expect(() => toWebHooksConfig(stored as never)).not.toThrow()
+    expect(Object.keys(toWebHooksConfig(stored as never).hooks[0]!)).not.toContain('someUiField')
+    plugin(xo, stored as never).load()
+    await xo.callApiMethod(alice, 'vm.start', { id: 'a' })
+    const requests = await hooks.waitFor(2)
+    expect(requests.map(request => request.headers['x-team'])).toEqual(['ops', 'ops'])
+  })
+
   it('testSchema is our test form (url + format; XO 0.3.x had one, 0.4.0 has none)', () => {
     expect(Object.keys((testSchema as any).properties)).toEqual(['url', 'format'])
     expect(validate(testSchema, {})).toEqual([])

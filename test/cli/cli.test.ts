@@ -3,6 +3,7 @@
  * against real receivers.
  */
 import { readFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createReceiver } from '../../src/receiver/index.js'
 import { SECRET, type Served, send, serve } from '../receiver/helpers/server.js'
@@ -93,6 +94,80 @@ describe('rpc-web-hooks', { timeout: 60_000 }, () => {
     expect(lines[3]).toMatch(/PRE {3}vm\.delete .* DENIED: VM is protected$/)
     expect(lines[4]).toMatch(/✗ 401 ERR_WEB_HOOK_VERIFY_SIGNATURE_MISMATCH {2}No v1 signature/)
     expect(listener.output()).not.toContain('\x1b[') // piped: no colours
+  })
+
+  /**
+   * Opens a POST whose body never completes. `expect: 100-continue` makes Node answer "100 Continue" just before it
+   * calls the request listener: once that is read, the request is in flight (no wall-clock wait).
+   */
+  async function halfRequest(url: string): Promise<Socket> {
+    const { port } = new URL(url)
+    const socket = connect(Number(port), '127.0.0.1')
+    await new Promise(resolve => socket.once('connect', resolve))
+    socket.write(
+      'POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n' +
+        'expect: 100-continue\r\n\r\n'
+    )
+    await new Promise(resolve => socket.once('data', resolve))
+    socket.write('{"type":')
+    return socket
+  }
+
+  const hook = () => ({
+    type: 'pre',
+    callId: 'c1',
+    method: 'vm.start',
+    params: {},
+    timestamp: Date.now(),
+  })
+
+  it('listen survives a client that disconnects mid-body: one line, and it keeps serving (item 12.7)', async () => {
+    listener = await startListen([])
+    for (const end of ['reset', 'close'] as const) {
+      const socket = await halfRequest(listener.url)
+      if (end === 'reset') socket.resetAndDestroy()
+      else socket.destroy()
+    }
+    const deadline = Date.now() + 10_000
+    while (listener.errors().split('disconnected').length < 3 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    const complaints = listener
+      .errors()
+      .split('\n')
+      .filter(line => line.includes('disconnected'))
+    expect(complaints).toHaveLength(2)
+    expect(complaints[0]).toMatch(/a client disconnected before its request was complete \(.+\); still listening$/)
+    expect(listener.errors()).not.toMatch(/ECONNRESET\n\s+at |Error: aborted\n/)
+    expect((await send(listener.url, hook())).status).toBe(204)
+    expect((await listener.waitForLines(1))[0]).toContain('vm.start')
+  })
+
+  it('Ctrl+C while a request is in flight exits 0 and ends the line (item 12.7)', async () => {
+    listener = await startListen([])
+    const socket = await halfRequest(listener.url)
+    socket.on('error', () => {})
+    const code = await listener.interrupt()
+    expect(code).toBe(0)
+    expect(listener.errors()).toMatch(/Ctrl\+C to stop\.\n\n$/)
+    socket.destroy()
+  })
+
+  it('test --real sends an ordinary call, so listen --deny answers it (item 12.19)', async () => {
+    listener = await startListen(['--deny', 'vm.delete', '--reason', 'protected'])
+    const result = await run(['test', listener.url, '--real', '--method', 'vm.delete', '--type', 'pre', '--json'])
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({ type: 'pre', ok: false, status: 403 })
+    expect((await listener.waitForLines(1))[0]).toMatch(/PRE {3}vm\.delete .*DENIED: protected$/)
+  })
+
+  it("a negative --timeout gets the option's own message; the banner has no nested brackets (item 12.19)", async () => {
+    const result = await run(['test', 'http://127.0.0.1:9', '--timeout', '-5'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--timeout must be an integer from 1 to 600000, got "-5"')
+    expect(result.stderr).not.toContain('ambiguous')
+    listener = await startListen([])
+    expect(listener.errors()).toContain('(signatures NOT verified: no --secret). Ctrl+C to stop.')
   })
 
   it('listen --json prints one JSON object per line', async () => {

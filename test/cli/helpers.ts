@@ -32,6 +32,10 @@ export interface Listener {
   child: ChildProcess
   /** Everything printed on stdout so far. */
   output(): string
+  /** Everything printed on stderr so far. */
+  errors(): string
+  /** Sends SIGINT (Ctrl+C) and resolves with the exit code. */
+  interrupt(): Promise<number | null>
   /** Resolves once stdout holds `lines` lines. */
   waitForLines(lines: number, timeoutMs?: number): Promise<string[]>
   stop(): Promise<number | null>
@@ -59,6 +63,13 @@ export function startListen(args: string[]): Promise<Listener> {
         url: match[1]!,
         child,
         output: () => stdout,
+        errors: () => stderr,
+        interrupt() {
+          child.kill('SIGINT')
+          const result = exited
+          exited = Promise.resolve(child.exitCode)
+          return result
+        },
         async waitForLines(count, timeoutMs = 10_000) {
           const deadline = Date.now() + timeoutMs
           while (lines().length < count) {

@@ -108,7 +108,7 @@ describe('size cap', () => {
     await call('vm.start', { blob: 'y'.repeat(3000) })
     const [pre, post] = (await rx.waitFor(2)).map(r => r)
     expect(pre!.body.length).toBeLessThanOrEqual(2000)
-    expect(pre!.json.params).toMatch(/^\[truncated: params was \d+ bytes, over maxPayloadBytes 2000\]$/)
+    expect(pre!.json.params).toMatch(/^\[truncated: params was at least 3002 bytes, over maxPayloadBytes 2000\]$/)
     expect(pre!.json.truncated).toEqual(['params'])
     expect(post!.body.length).toBeLessThanOrEqual(2000)
     expect(post!.json.truncated).toEqual(['result', 'params'])
@@ -142,6 +142,45 @@ describe('size cap', () => {
   })
 })
 
+describe('size cap before stringifying (issue #13 item 6)', () => {
+  it('a string param surely over the cap is replaced at once, with its lower bound; a redacted one is not', async () => {
+    const rx = await receiver()
+    const call = track(
+      withWebHooks(async () => 'ok', {
+        hooks: [{ method: 'vm.start', type: 'pre/post', url: rx.url, format: 'json' }],
+        maxPayloadBytes: 4096,
+      })
+    )
+    const huge = 'z'.repeat(8 * 1024 * 1024)
+    expect(await call('vm.start', { data: huge })).toBe('ok')
+    await call('vm.start', { password: huge })
+    const requests = await rx.waitFor(4)
+    const [pre, post] = requests.filter(request => typeof request.json.params === 'string')
+    const redactedPre = requests.find(request => typeof request.json.params === 'object')
+    expect(pre!.json.params).toBe(
+      `[truncated: params was at least ${huge.length + 2} bytes, over maxPayloadBytes 4096]`
+    )
+    expect(pre!.json.truncated).toEqual(['params'])
+    expect([post!.json.type, post!.json.result, post!.json.truncated]).toEqual(['post', 'ok', ['params']])
+    // Redaction sends the replacement, which fits: nothing is truncated.
+    expect(redactedPre!.json.params).toEqual({ password: '* obfuscated *' })
+    expect(redactedPre!.json).not.toHaveProperty('truncated')
+  })
+
+  it('what cannot be bounded cheaply (many small strings) still gets the exact size', async () => {
+    const rx = await receiver()
+    const call = track(
+      withWebHooks(async () => 1, {
+        hooks: [{ method: 'vm.start', type: 'pre', url: rx.url, format: 'json' }],
+        maxPayloadBytes: 4096,
+      })
+    )
+    await call('vm.start', { items: Array.from({ length: 5000 }, () => 'ab') })
+    const [pre] = await rx.waitFor(1)
+    expect(pre!.json.params).toBe('[truncated: params was 25011 bytes, over maxPayloadBytes 4096]')
+  })
+})
+
 describe('size cap of errors', () => {
   it('keeps a truncated error an error object with its name and code', async () => {
     const rx = await receiver()
@@ -157,7 +196,7 @@ describe('size cap of errors', () => {
     const [post] = await rx.waitFor(1)
     expect(post!.json.error).toEqual({
       name: 'Error',
-      message: expect.stringMatching(/^\[truncated: error was \d+ bytes, over maxPayloadBytes 1000\]$/),
+      message: expect.stringMatching(/^\[truncated: error was at least \d+ bytes, over maxPayloadBytes 1000\]$/),
       code: 'E_BIG',
     })
     expect(post!.json.truncated).toEqual(['error'])

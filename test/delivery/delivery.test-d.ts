@@ -6,6 +6,7 @@ import {
   type WebHookDeliveryError,
   type WebHookDeliveryErrorCode,
   type WebHookDeliveryFailure,
+  type WebHookPayloadError,
   type WebHookUnsafeUrlError,
   type WebHookUserError,
   type WebHookStats,
@@ -30,7 +31,9 @@ test('delivery events, transports, stores and stats are typed', () => {
   withWebHooks(async () => 1, {
     hooks: [],
     onError: ({ error }) => {
-      expectTypeOf(error).toEqualTypeOf<WebHookDeliveryError | WebHookUnsafeUrlError | WebHookUserError>()
+      expectTypeOf(error).toEqualTypeOf<
+        WebHookDeliveryError | WebHookUnsafeUrlError | WebHookUserError | WebHookPayloadError
+      >()
       expectTypeOf(error.code).toBeString()
     },
   })

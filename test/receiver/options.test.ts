@@ -37,6 +37,31 @@ describe('createReceiver options', () => {
     expect(error.message).not.toContain('not-a-secret')
   })
 
+  it.each([
+    [{ onError: 5 }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'onError', undefined],
+    [{ onTest: 'log' }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'onTest', undefined],
+    [{ onOrphan: {} }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'onOrphan', undefined],
+    [{ secrets: ['x'] }, 'ERR_WEB_HOOK_CONFIG_UNKNOWN_KEY', 'secrets', 'secret'],
+    [{ onerror: () => {} }, 'ERR_WEB_HOOK_CONFIG_UNKNOWN_KEY', 'onerror', 'onError'],
+    [{ dedupe: { tll: 5 } }, 'ERR_WEB_HOOK_CONFIG_UNKNOWN_KEY', 'dedupe.tll', 'dedupe.ttl'],
+    [{ dedupe: 'memory' }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'dedupe', undefined],
+    [{ orphanTtl: 30 * 86_400_000 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'orphanTtl', undefined],
+  ])('rejects %j (item 12.10, 12.9), and the receiver built after it works', async (options, code, path, meant) => {
+    const error = configError(() => createReceiver(options as any))
+    expect([error.code, error.path]).toEqual([code, path])
+    if (meant !== undefined) expect(error.message).toContain(`did you mean \`${meant}\`?`)
+    const receiver = createReceiver({ onError: () => {} })
+    let calls = 0
+    receiver.onPost(() => calls++)
+    const served = await serve(receiver.node)
+    try {
+      expect((await send(served.url, post())).status).toBe(204)
+      expect(calls).toBe(1)
+    } finally {
+      await served.close()
+    }
+  })
+
   it('says an unset secret is probably an unset environment variable', () => {
     const error = configError(() => createReceiver({ secret: process.env.RPC_WEB_HOOKS_SURELY_UNSET }))
     expect(error.message).toBe(

@@ -1,10 +1,11 @@
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { generateSecret } from '../../src/index.js'
-import { WebHookVerificationError, isWebHookError, verifyWebHook } from '../../src/receiver/index.js'
+import { createReceiver, WebHookVerificationError, isWebHookError, verifyWebHook } from '../../src/receiver/index.js'
 import type { WebHookVerificationErrorCode } from '../../src/receiver/index.js'
 import { decodeSecret } from '../../src/security/secret.js'
 import { computeSignature, signWebHook } from '../../src/security/sign.js'
+import { post, serve } from '../receiver/helpers/server.js'
 
 // The reference vector of the Standard Webhooks libraries.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -161,6 +162,47 @@ describe('verifyWebHook', () => {
         'ERR_WEB_HOOK_VERIFY_MALFORMED_SIGNATURE'
       )
     }
+  })
+
+  it('skips malformed entries next to a valid one, as the standardwebhooks library does (item 12.17)', async () => {
+    const reference = new Webhook(SECRET)
+    const body = JSON.stringify(post())
+    const signed = sign([SECRET], body, Math.floor(Date.now() / 1000))
+    const valid = signed['webhook-signature']
+    const receiver = createReceiver({ secret: SECRET })
+    const served = await serve(receiver.node)
+    try {
+      for (const value of [
+        `v1,AAAA ${valid}`,
+        `${valid} garbage`,
+        `v1,!!!notbase64!!! v1a,abc ${valid}`,
+        `,abc ${valid}`,
+      ]) {
+        const headers = { ...signed, 'webhook-signature': value }
+        expect(() => reference.verify(body, headers)).not.toThrow()
+        expect(verifyWebHook(body, headers, SECRET)).toEqual(JSON.parse(body))
+        const response = await fetch(served.url, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+        })
+        expect(response.status).toBe(204)
+      }
+    } finally {
+      await served.close()
+    }
+    // Malformed entries next to a well-formed but wrong one: a mismatch, not a malformed header.
+    const wrong = `v1,${Buffer.alloc(32).toString('base64')}`
+    expectCode(
+      () => verifyWebHook(BODY, { ...HEADERS, 'webhook-signature': `v1,AAAA ${wrong}` }, SECRET, { now: NOW }),
+      'ERR_WEB_HOOK_VERIFY_SIGNATURE_MISMATCH'
+    )
+    // No well-formed entry at all: still malformed, naming the first bad entry.
+    const error = expectCode(
+      () => verifyWebHook(BODY, { ...HEADERS, 'webhook-signature': 'v1,AAAA garbage' }, SECRET, { now: NOW }),
+      'ERR_WEB_HOOK_VERIFY_MALFORMED_SIGNATURE'
+    )
+    expect(error.message).toContain('v1 entry #1')
   })
 
   it('refuses a duplicated signature header (array, joined with a comma, or concatenated)', () => {

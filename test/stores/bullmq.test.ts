@@ -294,5 +294,13 @@ describe('bullmqStore errors', () => {
     const valid = bullmqStore({ connection, lockDuration: 8000, stalledInterval: 2000, maxStalledCount: 0 })
     expect(valid.kind).toBe('bullmq')
     onCleanup(() => valid.close())
+    // Item 12.10: a misspelt option names the one meant; item 12.9: a duration over Node's timer limit.
+    expect(() => bullmqStore({ connection, queuename: 'x' } as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WEB_HOOK_STORE_OPTIONS',
+        message: expect.stringContaining('did you mean `queueName`?'),
+      })
+    )
+    expect(() => bullmqStore({ connection, enqueueTimeout: 30 * 86_400_000 })).toThrow(/enqueueTimeout.*2147483647/)
   })
 })

@@ -250,6 +250,17 @@ describe('sqliteStore', () => {
     expect(() => sqliteStore({})).toThrow(/needs a file path/)
     // @ts-expect-error: not a synchronous mode
     expect(() => sqliteStore({ filename: ':memory:', synchronous: 'off' })).toThrow(/'normal' or 'full'/)
+    // Item 12.10: a misspelt option names the one meant; item 12.9: a duration over Node's timer limit.
+    expect(() => sqliteStore({ filename: ':memory:', busytimeout: 5 } as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WEB_HOOK_STORE_OPTIONS',
+        message: expect.stringContaining('did you mean `busyTimeout`?'),
+      })
+    )
+    expect(() => sqliteStore({ filename: ':memory:', busyTimeout: 2 ** 31 })).toThrow(/busyTimeout.*2147483647/)
+    const working = sqliteStore({ filename: ':memory:', busyTimeout: 1000 })
+    expect(working.counts()).toEqual({ pending: 0, dead: 0 })
+    working.close()
     const closed = sqliteStore({ filename: ':memory:' })
     closed.close()
     expect(() => closed.listDeadLetters()).toThrow(expect.objectContaining({ code: 'ERR_WEB_HOOK_STORE_CLOSED' }))

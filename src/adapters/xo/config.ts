@@ -4,13 +4,23 @@
  * as a list, retries as a number).
  */
 import type { HookConfig, WebHookLogger, WebHooksConfig } from '../../config/types.js'
+import { configurationSchema } from './schema.js'
 import type { XoHookConfiguration, XoPluginConfiguration } from './types.js'
 
 /** Redirects XO's released HTTP helper (http-request-plus) follows. */
 export const XO_REDIRECTS = 5
 
+/** The fields of a hook in the plugin's schema: only those are passed on (a UI may store more, which XO ignores). */
+const XO_HOOK_FIELDS = Object.keys(
+  (configurationSchema() as { properties: { hooks: { items: { properties: object } } } }).properties.hooks.items
+    .properties
+)
+
 function toHook(hook: XoHookConfiguration): HookConfig {
-  const { headers, retries, ...rest } = hook
+  if (typeof hook !== 'object' || hook === null) return hook
+  // A field XO's form left empty may be stored as null: it means "not set", for `secret` too.
+  const known = Object.entries(hook).filter(([key, value]) => XO_HOOK_FIELDS.includes(key) && value != null)
+  const { headers, retries, ...rest } = Object.fromEntries(known) as unknown as XoHookConfiguration
   const out: HookConfig = { ...rest }
   if (Array.isArray(headers) && headers.length > 0) {
     out.headers = Object.fromEntries(headers.map(({ name, value }) => [name, value]))

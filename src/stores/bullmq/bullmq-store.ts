@@ -4,6 +4,8 @@
  * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters.
  */
 import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq'
+import { MAX_DURATION } from '../../validation/check.js'
+import { findUnknownKey } from '../../validation/known-keys.js'
 import type {
   WebHookDeadLetter,
   WebHookStore,
@@ -116,6 +118,20 @@ async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** The options of {@link bullmqStore} (one list: a new option is one more entry). */
+const OPTION_KEYS = [
+  'connection',
+  'prefix',
+  'queueName',
+  'concurrency',
+  'worker',
+  'maxDeadLetters',
+  'enqueueTimeout',
+  'lockDuration',
+  'stalledInterval',
+  'maxStalledCount',
+] as const satisfies readonly (keyof WebHookBullmqStoreOptions)[]
+
 function invalid(what: string): WebHookStoreError {
   return new WebHookStoreError('ERR_WEB_HOOK_STORE_OPTIONS', 'bullmq', what)
 }
@@ -124,6 +140,8 @@ function check(options: WebHookBullmqStoreOptions): void {
   if (typeof options !== 'object' || options === null || typeof options.connection !== 'object') {
     throw invalid('bullmqStore() needs { connection }, ioredis options such as { host, port }')
   }
+  const unknown = findUnknownKey(options, OPTION_KEYS, '')
+  if (unknown !== undefined) throw invalid(`bullmqStore({ ${unknown.path} }) ${unknown.message}`)
   for (const name of ['prefix', 'queueName'] as const) {
     const value = options[name]
     if (value !== undefined && (typeof value !== 'string' || value === '' || value.includes(':'))) {
@@ -132,8 +150,11 @@ function check(options: WebHookBullmqStoreOptions): void {
   }
   for (const name of ['concurrency', 'maxDeadLetters', 'enqueueTimeout', 'lockDuration', 'stalledInterval'] as const) {
     const value = options[name]
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw invalid(`bullmqStore({ ${name} }) must be a positive integer, got ${JSON.stringify(value)}`)
+    // enqueueTimeout is a timer: Node's hold at most 2^31 − 1 ms.
+    const max = name === 'enqueueTimeout' ? MAX_DURATION : Number.MAX_SAFE_INTEGER
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) {
+      const expected = name === 'enqueueTimeout' ? `an integer of ms from 1 to ${max}` : 'a positive integer'
+      throw invalid(`bullmqStore({ ${name} }) must be ${expected}, got ${JSON.stringify(value)}`)
     }
   }
   const { maxStalledCount } = options

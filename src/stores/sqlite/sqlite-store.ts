@@ -9,6 +9,8 @@ import type {
   WebHookStore,
   WebHookStoredDelivery,
 } from '../../delivery/store-types.js'
+import { MAX_DURATION } from '../../validation/check.js'
+import { findUnknownKey } from '../../validation/known-keys.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { isDeadOwner, newOwner } from '../owner.js'
 import { loadPeer } from '../peer.js'
@@ -18,7 +20,7 @@ import { createSchema, type DeadRow, type PendingRow, prepare, type Statements }
 export interface WebHookSqliteStoreOptions {
   /**
    * Path of the database file (created if absent, with its `-wal` and `-shm` companions), or `:memory:` for tests.
-   * @example 'https://gh.fv.cx/var/lib/my-server/web-hooks.db'
+   * @example '/var/lib/my-server/web-hooks.db'
    */
   filename: string
   /**
@@ -69,9 +71,24 @@ const DEFAULT_LEASE_MS = 5 * 60_000
 /** Leases come back within milliseconds while a backlog drains; dead owners are looked for at most this often, ms. */
 const DEAD_CHECK_MS = 1000
 
+/** The options of {@link sqliteStore} (one list: a new option is one more entry). */
+const OPTION_KEYS = [
+  'filename',
+  'synchronous',
+  'busyTimeout',
+] as const satisfies readonly (keyof WebHookSqliteStoreOptions)[]
+
 function check(options: WebHookSqliteStoreOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new WebHookStoreError('ERR_WEB_HOOK_STORE_OPTIONS', 'sqlite', 'sqliteStore() needs { filename }')
+  }
+  const unknown = findUnknownKey(options, OPTION_KEYS, '')
+  if (unknown !== undefined) {
+    throw new WebHookStoreError(
+      'ERR_WEB_HOOK_STORE_OPTIONS',
+      'sqlite',
+      `sqliteStore({ ${unknown.path} }) ${unknown.message}`
+    )
   }
   if (typeof options.filename !== 'string' || options.filename === '') {
     throw new WebHookStoreError(
@@ -88,11 +105,11 @@ function check(options: WebHookSqliteStoreOptions): void {
     )
   }
   const { busyTimeout } = options
-  if (busyTimeout !== undefined && (!Number.isInteger(busyTimeout) || busyTimeout < 0)) {
+  if (busyTimeout !== undefined && (!Number.isInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > MAX_DURATION)) {
     throw new WebHookStoreError(
       'ERR_WEB_HOOK_STORE_OPTIONS',
       'sqlite',
-      `sqliteStore({ busyTimeout }) must be an integer ≥ 0 (ms), got ${JSON.stringify(busyTimeout)}`
+      `sqliteStore({ busyTimeout }) must be an integer of ms from 0 to ${MAX_DURATION}, got ${JSON.stringify(busyTimeout)}`
     )
   }
 }
@@ -138,7 +155,7 @@ function letter(row: DeadRow): WebHookDeadLetter {
  * import { withWebHooks } from 'rpc-web-hooks'
  * import { sqliteStore } from 'rpc-web-hooks/sqlite'
  *
- * const store = sqliteStore({ filename: 'https://gh.fv.cx/var/lib/my-server/web-hooks.db' })
+ * const store = sqliteStore({ filename: '/var/lib/my-server/web-hooks.db' })
  * const rpc = withWebHooks(dispatch, { hooks, store })
  * for (const letter of store.listDeadLetters()) console.log(letter.id, letter.code, letter.message)
  */

@@ -1,5 +1,6 @@
 /**
- * Small validators shared by the normalisation of the configuration. Each throws a `WebHookConfigError` naming the
+^ * The validation toolkit, pure (it imports only the error classes): shared by the configuration, the receiver and
+ * the stores. Each validator throws a `WebHookConfigError` naming the
  * path of the bad field and never prints a value that could be secret.
  */
 import { WebHookConfigError, type WebHookConfigErrorCode } from '../errors/config-error.js'
@@ -10,7 +11,7 @@ export function fail(code: WebHookConfigErrorCode, path: string, message: string
 
 /** A readable name of a value's type, for messages (never the value itself). */
 export function typeName(value: unknown): string {
-  if (value === null) return 'null'
+  if (value === null || value === undefined) return String(value)
   if (Array.isArray(value)) return 'an array'
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
@@ -71,4 +72,26 @@ export function optStringArray(value: unknown, path: string): string[] {
       fail('ERR_WEB_HOOK_CONFIG_TYPE', `${path}[${i}]`, `must be a string, got ${typeName(item)}`)
     return item
   })
+}
+
+/**
+ * The longest delay Node's timers hold: 2^31 − 1 ms (about 24.8 days). A longer `setTimeout` fires after 1 ms with a
+ * `TimeoutOverflowWarning`, so every duration option is capped here.
+ */
+export const MAX_DURATION = 2 ** 31 - 1
+
+/** A duration in ms, at most {@link MAX_DURATION}; `min` is 0 (a delay) or 1 (a timeout). */
+export function optDuration(value: unknown, path: string, fallback: number, min: 0 | 1 = 0): number {
+  if (isUnset(value)) return fallback
+  if (typeof value !== 'number')
+    fail('ERR_WEB_HOOK_CONFIG_TYPE', path, `must be a number of ms, got ${typeName(value)}`)
+  if (!Number.isFinite(value) || value < min || value > MAX_DURATION || (min === 1 && !Number.isInteger(value))) {
+    fail(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      path,
+      `must be ${min === 1 ? 'an integer' : 'a number'} of ms from ${min} to ${MAX_DURATION} (2^31 − 1, about 24.8 ` +
+        `days, the longest delay Node's timers hold), got ${value}`
+    )
+  }
+  return value
 }
