@@ -1,7 +1,7 @@
 /**
-^ * The validation toolkit, pure (it imports only the error classes): shared by the configuration, the receiver and
- * the stores. Each validator throws a `WebHookConfigError` naming the
- * path of the bad field and never prints a value that could be secret.
+ * The validation toolkit, pure (it imports only the error classes): shared by the configuration, the receiver and
+ * the stores. Each validator throws a `WebHookConfigError` naming the path of the bad field and never prints a value
+ * that could be secret.
  */
 import { WebHookConfigError, type WebHookConfigErrorCode } from '../errors/config-error.js'
 
