@@ -104,6 +104,18 @@ describe.each(adapterDrivers.map(driver => [driver.name, driver] as [string, Ada
     expect(await server.call('vm.start', { id: 'vm-2' })).toEqual({ result: { id: 'vm-2', running: true } })
   })
 
+  it('a bad hooks configuration is refused with a coded WebHookConfigError; a good one then works', async () => {
+    await expect(driver.start([{ method: 'vm.start', type: 'pre', url: 'not a url' }])).rejects.toMatchObject({
+      name: 'WebHookConfigError',
+      code: expect.stringMatching(/^ERR_WEB_HOOK_CONFIG/),
+      message: expect.stringMatching(/url/),
+    })
+    const hooks = await receiver()
+    const server = await start([{ method: 'vm.start', type: 'post', url: hooks.url }])
+    expect(await server.call('vm.start', { id: 'vm-1' })).toEqual({ result: { id: 'vm-1', running: true } })
+    await hooks.waitFor(1)
+  })
+
   it('after close() no hook is sent and calls go on', async () => {
     const hooks = await receiver()
     const server = await start([{ method: 'vm.*', type: 'pre', url: hooks.url, waitForResponse: true }])
