@@ -91,7 +91,7 @@ describe("jayson: its own HTTP server and client (jayson's HTTP server gives met
       { add: ([a, b]: [number, number], callback) => callback(null, a + b) },
       {
         hooks: [{ method: 'add', type: 'pre/post', url: hooks.url }],
-        user: context => ({ id: context === undefined ? 'no context' : 'context' }),
+        user: (context: unknown) => ({ id: context === undefined ? 'no context' : 'context' }),
       }
     )
     closers.push(() => methods.webHooks.close({ timeout: 1000 }))
