@@ -11,7 +11,7 @@ import { Peer } from 'json-rpc-peer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startPeerServer } from '../../examples/json-rpc-peer-server.js'
-import { webHooksMethods } from '../../src/adapters/jayson/index.js'
+import { type JaysonCallback, webHooksMethods } from '../../src/adapters/jayson/index.js'
 import { webHooksTrpc } from '../../src/adapters/trpc/index.js'
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
 
@@ -88,7 +88,7 @@ describe("jayson: its own HTTP server and client (jayson's HTTP server gives met
   it('hooks the calls; user() gets no context (undefined) there', async () => {
     const hooks = await receiver()
     const methods = webHooksMethods(
-      { add: ([a, b]: [number, number], callback) => callback(null, a + b) },
+      { add: ([a, b]: [number, number], callback: JaysonCallback) => callback(null, a + b) },
       {
         hooks: [{ method: 'add', type: 'pre/post', url: hooks.url }],
         user: (context: unknown) => ({ id: context === undefined ? 'no context' : 'context' }),
