@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startPeerServer } from '../../examples/json-rpc-peer-server.js'
 import { type JaysonCallback, webHooksMethods } from '../../src/adapters/jayson/index.js'
+import { webHooksPeer } from '../../src/adapters/json-rpc-peer/index.js'
 import { webHooksTrpc } from '../../src/adapters/trpc/index.js'
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
 
@@ -157,5 +158,54 @@ describe('tRPC: queries and the veto over HTTP', () => {
     const refused = (await client.query('vm.get', { id: 'prod' }).catch(error => error)) as TRPCClientError<any>
     expect(refused.data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 })
     expect(refused.message).toMatch(/refused/)
+  })
+})
+
+describe('bad adapter options: a coded WebHookConfigError naming the option, at construction', () => {
+  const config = { hooks: [] }
+  const refused = (path: string, code = 'ERR_WEB_HOOK_CONFIG_TYPE') => ({
+    name: 'WebHookConfigError',
+    code,
+    path,
+    message: expect.stringContaining(`${path}: must be`),
+  })
+
+  it('json-rpc-peer: vetoErrorCode and notifications', async () => {
+    expect(() => webHooksPeer(config, { vetoErrorCode: 'x' as never })).toThrow(
+      expect.objectContaining(refused('vetoErrorCode'))
+    )
+    expect(() => webHooksPeer(config, { notifications: 'yes' as never })).toThrow(
+      expect.objectContaining(refused('notifications'))
+    )
+    // Nothing else broke: a good one works.
+    const good = webHooksPeer(config, { vetoErrorCode: -32001, notifications: true })
+    expect(await good(() => 42, undefined)({ type: 'request', method: 'x', id: 1 })).toBe(42)
+    await good.webHooks.close()
+  })
+
+  it('jayson: vetoErrorCode, a method that is not a function', async () => {
+    expect(() => webHooksMethods({}, config, { vetoErrorCode: 1.5 })).toThrow(
+      expect.objectContaining(refused('vetoErrorCode'))
+    )
+    expect(() => webHooksMethods({ add: new jayson.Method(() => {}) as never }, config)).toThrow(
+      expect.objectContaining(refused('methods["add"]'))
+    )
+    const good = webHooksMethods({ add: (_args: unknown, callback: JaysonCallback) => callback(null, 1) }, config)
+    expect(await new jayson.Server(good).callp({ jsonrpc: '2.0', id: 1, method: 'add', params: [] })).toMatchObject({
+      result: 1,
+    })
+    await good.webHooks.close()
+  })
+
+  it('tRPC: t that is not a tRPC root, vetoErrorCode', async () => {
+    const t = initTRPC.create()
+    expect(() => webHooksTrpc({} as never, config)).toThrow(expect.objectContaining(refused('t')))
+    expect(() => webHooksTrpc(t, config, { vetoErrorCode: 'forbidden' as never })).toThrow(
+      expect.objectContaining(refused('vetoErrorCode', 'ERR_WEB_HOOK_CONFIG_VALUE'))
+    )
+    const good = webHooksTrpc(t, config, { vetoErrorCode: 'UNAUTHORIZED' })
+    const caller = t.createCallerFactory(t.router({ one: t.procedure.use(good).query(() => 1) }))({})
+    expect(await caller.one()).toBe(1)
+    await good.webHooks.close()
   })
 })

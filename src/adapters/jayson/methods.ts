@@ -6,7 +6,9 @@
  * Nothing here imports jayson: a JSON-RPC error is the plain `{ code, message, data }` object jayson's callbacks take.
  */
 import type { WebHooksConfig } from '../../config/types.js'
+import { WebHookConfigError } from '../../errors/config-error.js'
 import { isWebHookError } from '../../errors/web-hook-error.js'
+import { checkJsonRpcCode } from '../check-options.js'
 import { type WebHooksController, withWebHooks } from '../../with-web-hooks.js'
 
 /** The JSON-RPC error code of a call refused by a veto hook (the range JSON-RPC 2.0 leaves to implementations). */
@@ -93,6 +95,19 @@ export function webHooksMethods<Context = undefined>(
   config: WebHooksConfig<Context, unknown>,
   options: WebHooksMethodsOptions = {}
 ): WebHooksMethods<Context> {
+  checkJsonRpcCode(options.vetoErrorCode, 'vetoErrorCode')
+  if (typeof methods !== 'object' || methods === null) {
+    throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', 'methods', 'must be an object of jayson methods')
+  }
+  for (const [name, method] of Object.entries(methods)) {
+    if (typeof method !== 'function') {
+      throw new WebHookConfigError(
+        'ERR_WEB_HOOK_CONFIG_TYPE',
+        `methods[${JSON.stringify(name)}]`,
+        'must be a function (args, [context,] callback); jayson.Method instances and relayed clients are not wrapped'
+      )
+    }
+  }
   const vetoErrorCode = options.vetoErrorCode ?? WEB_HOOK_VETO_ERROR_CODE
   const contextual = (current: WebHooksConfig<Context, unknown>): WebHooksConfig<Call<Context>, unknown> => {
     const { user } = current

@@ -8,6 +8,7 @@
  */
 import { TRPCError, type TRPCMiddlewareBuilder, type TRPCMiddlewareFunction } from '@trpc/server'
 import type { WebHooksConfig } from '../../config/types.js'
+import { WebHookConfigError } from '../../errors/config-error.js'
 import { isWebHookError } from '../../errors/web-hook-error.js'
 import { type WebHooksController, withWebHooks } from '../../with-web-hooks.js'
 
@@ -63,7 +64,22 @@ export function webHooksTrpc<Ctx extends object, Meta extends object>(
   config: WebHooksConfig<Ctx, unknown>,
   options: WebHooksTrpcOptions = {}
 ): WebHooksTrpcMiddleware<Ctx, Meta> {
+  if (typeof (t as Partial<TrpcRoot<Ctx, Meta>> | undefined)?.middleware !== 'function') {
+    throw new WebHookConfigError(
+      'ERR_WEB_HOOK_CONFIG_TYPE',
+      't',
+      'must be the root object of initTRPC.create() (webHooksTrpc(t, config)), which has t.middleware'
+    )
+  }
   const vetoErrorCode = options.vetoErrorCode ?? 'FORBIDDEN'
+  // tRPC's codes are upper-case keys (FORBIDDEN, UNAUTHORIZED, …): catches a number or a typo in the case.
+  if (typeof vetoErrorCode !== 'string' || !/^[A-Z][A-Z_]*$/.test(vetoErrorCode)) {
+    throw new WebHookConfigError(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      'vetoErrorCode',
+      `must be a tRPC error code such as 'FORBIDDEN' or 'UNAUTHORIZED', got ${JSON.stringify(vetoErrorCode)}`
+    )
+  }
   const contextual = (current: WebHooksConfig<Ctx, unknown>): WebHooksConfig<Call<Ctx, Meta>, unknown> => {
     const { user } = current
     return {
