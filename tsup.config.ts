@@ -7,6 +7,11 @@ const entry: Options['entry'] = {
   // (json-rpc-2.0 is an optional peer dependency, external like every dependency).
   xo: 'src/adapters/xo/index.ts',
   'json-rpc-2.0': 'src/adapters/json-rpc-2.0/index.ts',
+  // `rpc-web-hooks/json-rpc-peer`, `rpc-web-hooks/jayson` and `rpc-web-hooks/trpc`: the first two import nothing of
+  // their framework; the tRPC one imports `@trpc/server` (an optional peer dependency, external like every dependency).
+  'json-rpc-peer': 'src/adapters/json-rpc-peer/index.ts',
+  jayson: 'src/adapters/jayson/index.ts',
+  trpc: 'src/adapters/trpc/index.ts',
   // `rpc-web-hooks/sqlite` and `rpc-web-hooks/bullmq`: durable stores on optional peer dependencies (better-sqlite3,
   // bullmq with its ioredis), external like every dependency.
   sqlite: 'src/stores/sqlite/index.ts',

@@ -37,6 +37,20 @@ describe.skipIf(!built)('built adapters', () => {
     expect(esm.trim()).toBe('function function')
   })
 
+  it('rpc-web-hooks/json-rpc-peer, /jayson and /trpc load with require() and import', () => {
+    const names = "[['json-rpc-peer', 'webHooksPeer'], ['jayson', 'webHooksMethods'], ['trpc', 'webHooksTrpc']]"
+    const cjs = run(
+      `for (const [path, name] of ${names}) console.log(typeof require('rpc-web-hooks/' + path)[name])`,
+      'commonjs'
+    )
+    expect(cjs.trim().split('\n')).toEqual(['function', 'function', 'function'])
+    const esm = run(
+      `for (const [path, name] of ${names}) console.log(typeof (await import('rpc-web-hooks/' + path))[name])`,
+      'module'
+    )
+    expect(esm.trim().split('\n')).toEqual(['function', 'function', 'function'])
+  })
+
   it('XO loads examples/xo-plugin from a plugins directory, configures, loads and unloads it', () => {
     // A plugins directory as xo-server scans it: node_modules/xo-server-*, with rpc-web-hooks installed beside it.
     const dir = mkdtempSync(join(tmpdir(), 'xo-plugins-'))
