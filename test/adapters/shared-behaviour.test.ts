@@ -105,10 +105,12 @@ describe.each(adapterDrivers.map(driver => [driver.name, driver] as [string, Ada
   })
 
   it('a bad hooks configuration is refused with a coded WebHookConfigError; a good one then works', async () => {
-    await expect(driver.start([{ method: 'vm.start', type: 'pre', url: 'not a url' }])).rejects.toMatchObject({
+    // (A URL without a scheme is not it: the XO plugin loads such a stored hook, as XO does, and fails it alone.)
+    const bad = [{ method: 'vm.start', type: 'sometimes', url: 'https://hooks.example/' }]
+    await expect(driver.start(bad as never)).rejects.toMatchObject({
       name: 'WebHookConfigError',
       code: expect.stringMatching(/^ERR_WEB_HOOK_CONFIG/),
-      message: expect.stringMatching(/url/),
+      message: expect.stringMatching(/type/),
     })
     const hooks = await receiver()
     const server = await start([{ method: 'vm.start', type: 'post', url: hooks.url }])

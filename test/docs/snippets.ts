@@ -10,6 +10,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 
 export interface Snippet {
@@ -21,6 +22,9 @@ export interface Snippet {
 
 const FENCE = /^(\s*)```(ts|typescript)\s*$/
 const PARTIAL = /^\s*<!--\s*snippet:\s*partial\s*-->\s*$/
+
+/** Declarations of untyped packages, shared with examples/. */
+const AMBIENT_TYPES = fileURLToPath(new URL('../../examples/types/', import.meta.url))
 
 /** Every ```ts / ```typescript block of `files` (paths relative to `root`). */
 export function extractSnippets(root: string, files: string[]): Snippet[] {
@@ -155,7 +159,9 @@ export function checkSnippets(snippets: Snippet[], folder: string): SnippetError
       writeFileSync(file, `${source}\nexport {}\n`)
       byFile.set(file, { snippet, offset })
     })
-    const program = ts.createProgram([...byFile.keys()], options)
+    // Ambient declarations of the untyped packages the docs use (json-rpc-peer ships no types), as the examples have.
+    const ambient = readdirSync(AMBIENT_TYPES).map(name => join(AMBIENT_TYPES, name))
+    const program = ts.createProgram([...byFile.keys(), ...ambient], options)
     const errors: SnippetError[] = []
     for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
       const file = diagnostic.file?.fileName
