@@ -16,7 +16,7 @@ module.exports = {
       name: 'receiver-loads-no-sender-code',
       severity: 'error',
       comment:
-        'rpc-web-hooks/receiver must not load sender code (ky, undici, the engine): import only src/receiver, src/errors, src/payload/types, src/patterns and src/security/{sign,secret}.',
+        'rpc-web-hooks/receiver must not load sender code (ky, undici, the engine): import only src/receiver, src/errors, src/payload/types, src/patterns, src/security/{sign,secret} and src/telemetry/{receiver,types}.',
       from: { path: '^src/receiver/' },
       to: {
         path: '^src/',
@@ -26,6 +26,8 @@ module.exports = {
           '^src/payload/types[.]ts$',
           '^src/patterns/',
           '^src/security/(sign|secret)[.]ts$',
+          // The receiver's telemetry: pure modules on the optional @opentelemetry/api (issue 14), no sender code.
+          '^src/telemetry/(receiver|types)[.]ts$',
         ],
       },
     },

@@ -17,6 +17,7 @@ import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.j
 import { encodePayload } from './payload/encode.js'
 import { deliveryId } from './payload/ids.js'
 import { xoTestSample } from './payload/xo-test-sample.js'
+import { createSenderTelemetry } from './telemetry/sender.js'
 import { decideVeto } from './veto/decide.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 import type { WebHookVetoError } from './errors/veto-error.js'
@@ -61,7 +62,13 @@ function forwardingLogger(current: () => WebHookLogger | undefined): WebHookLogg
  * hooks.post({ callId, method: 'vm.start', params, timestamp: Date.now(), duration: 12, result: true })
  */
 export function createWebHooks(config: WebHooksConfig): WebHooks {
-  let resolved: ResolvedConfig = normalizeConfig(config)
+  // Telemetry (issue 14): fixed at creation; each resolved hook carries it to its attempts.
+  const telemetry = createSenderTelemetry(config.telemetry)
+  const traced = (next: ResolvedConfig) => {
+    if (telemetry !== undefined) for (const hook of next.hooks) hook.telemetry = telemetry
+    return next
+  }
+  let resolved: ResolvedConfig = traced(normalizeConfig(config))
   let table = new HookTable(resolved.hooks)
   let closed = false
   const engine: DeliveryEngine = createDeliveryEngine({
@@ -81,9 +88,20 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     }
   }
   subscribe(config.on)
+  const unobserve = telemetry?.observe(() => engine.stats())
 
   function delivery(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, body: string): OutgoingDelivery {
-    return { id: deliveryId(), hook, type, callId: data.callId, method: data.method, body, createdAt: Date.now() }
+    const traceparent = telemetry?.capture()
+    return {
+      id: deliveryId(),
+      hook,
+      type,
+      callId: data.callId,
+      method: data.method,
+      body,
+      createdAt: Date.now(),
+      traceparent,
+    }
   }
 
   /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
@@ -93,6 +111,13 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     } catch (error) {
       return Promise.resolve({ id: outgoing.id, ok: false, error: error as Error, attempts: 0 })
     }
+  }
+
+  /** The veto's decision, counted as `vetoed` (telemetry) when it refuses the call. */
+  function vetoed(hook: ResolvedHook, method: string, result: WebHookDeliveryOutcome): WebHookVetoError | undefined {
+    const denial = decideVeto(hook, method, result)
+    if (denial !== undefined) telemetry?.count('vetoed', { type: 'pre' }, hook.safeUrl)
+    return denial
   }
 
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
@@ -107,7 +132,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       // Waiting hooks are bounded by their timeout: the call is never delayed past it (retries included).
       const outcome = deliver(outgoing, Date.now() + hook.timeout)
       waits ??= []
-      waits.push(outcome.then(result => (hook.veto ? decideVeto(hook, data.method, result) : undefined)))
+      waits.push(outcome.then(result => (hook.veto ? vetoed(hook, data.method, result) : undefined)))
     }
     if (waits === undefined) return undefined
     return Promise.all(waits).then(denials => {
@@ -134,7 +159,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       for (const hook of hooks) engine.enqueue(delivery(hook, 'post', data, bodies.body(hook.format)))
     },
     configure(next) {
-      const nextResolved = normalizeConfig(next)
+      const nextResolved = traced(normalizeConfig(next))
       engine.configure(nextResolved)
       resolved = nextResolved
       table = new HookTable(nextResolved.hooks)
@@ -166,6 +191,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     },
     close(options) {
       closed = true
+      unobserve?.()
       return engine.close(options)
     },
     stats: () => engine.stats(),

@@ -5,6 +5,7 @@
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
+import type { AttemptSpan } from '../telemetry/sender.js'
 import type { Job } from './endpoint.js'
 import { buildRequest } from './request.js'
 import { isRetryableStatus, parseRetryAfter } from './retry.js'
@@ -35,18 +36,26 @@ export async function runAttempt(
   job.controller = controller
   const url = job.delivery.hook.safeUrl
   const started = performance.now()
+  // Telemetry (issue 14): the attempt's CLIENT span, its context injected into the request's headers.
+  let span: AttemptSpan | undefined
   try {
     const request = buildRequest(job.delivery, timeout, controller?.signal)
+    span = job.delivery.hook.telemetry?.startAttempt(job.delivery, job.attempts, request.url, request.headers)
     if (safeUrls !== undefined) {
       // The default transport checks resolved addresses at connect time; IP literals skip that lookup.
       if (connectTimeCheck) safeUrls.checkUrl(request.url)
       else await safeUrls.assertUrl(request.url)
     }
     const response = await transport(request)
-    return answered(job, response, url, performance.now() - started)
+    return ended(span, answered(job, response, url, performance.now() - started))
   } catch (error) {
-    return failed(job, error, url, performance.now() - started)
+    return ended(span, failed(job, error, url, performance.now() - started))
   }
+}
+
+function ended(span: AttemptSpan | undefined, attempt: Attempt): Attempt {
+  span?.end(attempt)
+  return attempt
 }
 
 function answered(job: Job, response: WebHookTransportResponse, url: string, duration: number): Attempt {

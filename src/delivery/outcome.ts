@@ -59,6 +59,7 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
       endpoint.latency.add(attempt.duration)
       if (endpoint.breaker.success()) report.resumed(endpoint)
       report.succeeded(job, attempt.duration)
+      job.delivery.hook.telemetry?.count('delivered', job.delivery, endpoint.url)
       break
     case 'gone':
       report.failed(job, 0, undefined)
@@ -81,4 +82,5 @@ export function giveUpEffects(job: Job, error: Error, report: Reporter): void {
   job.error = error
   job.endpoint.failed++
   report.givenUp(job, error)
+  job.delivery.hook.telemetry?.count('given_up', job.delivery, job.endpoint.url)
 }

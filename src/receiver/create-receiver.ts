@@ -11,6 +11,7 @@ import { isWebHookError } from '../errors/web-hook-error.js'
 import type { AnyWebHookMethods, WebHookMethodMap, WebHookPayload } from '../payload/types.js'
 import { compileMethodPattern, isMethodPattern, METHOD_PATTERN_SYNTAX } from '../patterns/method-pattern.js'
 import { decodeSecret } from '../security/secret.js'
+import { createReceiverTelemetry, type ReceivedPayload } from '../telemetry/receiver.js'
 import { createCorrelator } from './correlation.js'
 import { createMemoryDedupeStore } from './dedupe.js'
 import { createFetchAdapter } from './fetch.js'
@@ -59,6 +60,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
   const tolerance = positive(options.tolerance, 300, 'tolerance', true)
   const maxBodyBytes = positive(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes')
   const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl')
+  const telemetry = createReceiverTelemetry(options.telemetry)
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? {})
   const store = dedupe && (dedupe.store ?? createMemoryDedupeStore())
   const dedupeTtl = positive(dedupe?.ttl, 86_400_000, 'dedupe.ttl')
@@ -137,31 +139,42 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
       return error && refuse(error, error.status)
     },
     refuse: error => refuse(error, error.status),
-    async process(body, headers) {
-      let payload: WebHookPayload
-      const id = headers['webhook-id']
-      try {
-        const value = secrets ? verifyWebHook(body, headers, secrets, { tolerance }) : parseJson(body)
-        if (isWebHookTestPayload(value)) {
-          safely(() => options.onTest?.({ payload: value, webHookId: id, headers }))
-          return noContent()
-        }
-        payload = parseWebHookPayload(value)
-      } catch (error) {
-        if (error instanceof WebHookVerificationError) return refuse(error, BAD_BODY.has(error.code) ? 400 : 401)
-        if (error instanceof WebHookPayloadError) return refuse(error, 400)
-        throw error
+    // Telemetry (issue 14): the handlers run in a SERVER span that continues the sender's trace.
+    process: (body, headers) =>
+      telemetry === undefined
+        ? process(body, headers, undefined)
+        : telemetry.serve(headers, mark => process(body, headers, mark)),
+  }
+
+  async function process(
+    body: string | Uint8Array,
+    headers: Record<string, string>,
+    mark: ((payload: ReceivedPayload) => void) | undefined
+  ): Promise<WebHookResponseOutput> {
+    let payload: WebHookPayload
+    const id = headers['webhook-id']
+    try {
+      const value = secrets ? verifyWebHook(body, headers, secrets, { tolerance }) : parseJson(body)
+      if (isWebHookTestPayload(value)) {
+        safely(() => options.onTest?.({ payload: value, webHookId: id, headers }))
+        return noContent()
       }
-      try {
-        return store === undefined || id === undefined || id === ''
-          ? await run(payload, id, headers)
-          : await deduplicated(payload, id, headers)
-      } catch (error) {
-        // The dedupe store failed (a handler's failure is answered inside run).
-        report(error, 500, payload)
-        return errorResponse(500, 'ERR_WEB_HOOK_HANDLER', HANDLER_FAILED)
-      }
-    },
+      payload = parseWebHookPayload(value)
+      mark?.(payload)
+    } catch (error) {
+      if (error instanceof WebHookVerificationError) return refuse(error, BAD_BODY.has(error.code) ? 400 : 401)
+      if (error instanceof WebHookPayloadError) return refuse(error, 400)
+      throw error
+    }
+    try {
+      return store === undefined || id === undefined || id === ''
+        ? await run(payload, id, headers)
+        : await deduplicated(payload, id, headers)
+    } catch (error) {
+      // The dedupe store failed (a handler's failure is answered inside run).
+      report(error, 500, payload)
+      return errorResponse(500, 'ERR_WEB_HOOK_HANDLER', HANDLER_FAILED)
+    }
   }
 
   const register = (type: Handler['type'], where: string, args: unknown[]) => {
