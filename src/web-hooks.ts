@@ -113,13 +113,6 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     }
   }
 
-  /** The veto's decision, counted as `vetoed` (telemetry) when it refuses the call. */
-  function vetoed(hook: ResolvedHook, method: string, result: WebHookDeliveryOutcome): WebHookVetoError | undefined {
-    const denial = decideVeto(hook, method, result)
-    if (denial !== undefined) telemetry?.count('vetoed', { type: 'pre' }, hook.safeUrl)
-    return denial
-  }
-
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
     const bodies = new EventBodies(buildRawPrePayload(data), resolved)
     let waits: Promise<WebHookVetoError | undefined>[] | undefined
@@ -132,7 +125,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       // Waiting hooks are bounded by their timeout: the call is never delayed past it (retries included).
       const outcome = deliver(outgoing, Date.now() + hook.timeout)
       waits ??= []
-      waits.push(outcome.then(result => (hook.veto ? vetoed(hook, data.method, result) : undefined)))
+      waits.push(outcome.then(result => (hook.veto ? decideVeto(hook, data.method, result) : undefined)))
     }
     if (waits === undefined) return undefined
     return Promise.all(waits).then(denials => {

@@ -82,5 +82,7 @@ export function giveUpEffects(job: Job, error: Error, report: Reporter): void {
   job.error = error
   job.endpoint.failed++
   report.givenUp(job, error)
-  job.delivery.hook.telemetry?.count('given_up', job.delivery, job.endpoint.url)
+  // A veto hook's 4xx refused the call (`decideVeto`): counted as `vetoed`, not as a failure to deliver.
+  const vetoed = job.delivery.hook.veto && job.status !== undefined && job.status < 500
+  job.delivery.hook.telemetry?.count(vetoed ? 'vetoed' : 'given_up', job.delivery, job.endpoint.url)
 }
