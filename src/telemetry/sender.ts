@@ -75,6 +75,10 @@ export class SenderTelemetry {
         duration: meter.createHistogram('webhook.attempt.duration', {
           description: 'Duration of one delivery attempt (request and answer)',
           unit: 's',
+          // The HTTP semantic conventions' boundaries, in seconds (the SDK's default ones suit milliseconds).
+          advice: {
+            explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+          },
         }),
         queueSize: meter.createObservableGauge('webhook.queue.size', {
           description: 'Deliveries waiting per endpoint (queued, parked behind their pre, waiting for a retry)',
