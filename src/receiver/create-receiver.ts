@@ -131,7 +131,13 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
     return promise
   }
 
-  const core: ReceiverCore = {
+  /** `process` with the telemetry's hook: told the payload once parsed (names the receiver's span). */
+  type Process = (
+    body: string | Uint8Array,
+    headers: Record<string, string>,
+    mark?: (payload: ReceivedPayload) => void
+  ) => Promise<WebHookResponseOutput>
+  const core: Omit<ReceiverCore, 'process'> & { process: Process } = {
     maxBodyBytes,
     verifies: secrets !== undefined,
     precheck(method, headers) {
@@ -139,42 +145,38 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
       return error && refuse(error, error.status)
     },
     refuse: error => refuse(error, error.status),
-    // Telemetry (issue 14): the handlers run in a SERVER span that continues the sender's trace.
-    process: (body, headers) =>
-      telemetry === undefined
-        ? process(body, headers, undefined)
-        : telemetry.serve(headers, mark => process(body, headers, mark)),
+    async process(body, headers, mark?: (payload: ReceivedPayload) => void) {
+      let payload: WebHookPayload
+      const id = headers['webhook-id']
+      try {
+        const value = secrets ? verifyWebHook(body, headers, secrets, { tolerance }) : parseJson(body)
+        if (isWebHookTestPayload(value)) {
+          safely(() => options.onTest?.({ payload: value, webHookId: id, headers }))
+          return noContent()
+        }
+        payload = parseWebHookPayload(value)
+        mark?.(payload)
+      } catch (error) {
+        if (error instanceof WebHookVerificationError) return refuse(error, BAD_BODY.has(error.code) ? 400 : 401)
+        if (error instanceof WebHookPayloadError) return refuse(error, 400)
+        throw error
+      }
+      try {
+        return store === undefined || id === undefined || id === ''
+          ? await run(payload, id, headers)
+          : await deduplicated(payload, id, headers)
+      } catch (error) {
+        // The dedupe store failed (a handler's failure is answered inside run).
+        report(error, 500, payload)
+        return errorResponse(500, 'ERR_WEB_HOOK_HANDLER', HANDLER_FAILED)
+      }
+    },
   }
 
-  async function process(
-    body: string | Uint8Array,
-    headers: Record<string, string>,
-    mark: ((payload: ReceivedPayload) => void) | undefined
-  ): Promise<WebHookResponseOutput> {
-    let payload: WebHookPayload
-    const id = headers['webhook-id']
-    try {
-      const value = secrets ? verifyWebHook(body, headers, secrets, { tolerance }) : parseJson(body)
-      if (isWebHookTestPayload(value)) {
-        safely(() => options.onTest?.({ payload: value, webHookId: id, headers }))
-        return noContent()
-      }
-      payload = parseWebHookPayload(value)
-      mark?.(payload)
-    } catch (error) {
-      if (error instanceof WebHookVerificationError) return refuse(error, BAD_BODY.has(error.code) ? 400 : 401)
-      if (error instanceof WebHookPayloadError) return refuse(error, 400)
-      throw error
-    }
-    try {
-      return store === undefined || id === undefined || id === ''
-        ? await run(payload, id, headers)
-        : await deduplicated(payload, id, headers)
-    } catch (error) {
-      // The dedupe store failed (a handler's failure is answered inside run).
-      report(error, 500, payload)
-      return errorResponse(500, 'ERR_WEB_HOOK_HANDLER', HANDLER_FAILED)
-    }
+  if (telemetry !== undefined) {
+    // Telemetry (issue 14): the handlers run in a SERVER span that continues the sender's trace.
+    const untraced = core.process
+    core.process = (body, headers) => telemetry.serve(headers, mark => untraced(body, headers, mark))
   }
 
   const register = (type: Handler['type'], where: string, args: unknown[]) => {
