@@ -6,10 +6,11 @@ import { memory } from './memory.js'
 import { overhead } from './overhead.js'
 import { slowReceiver } from './slow-receiver.js'
 import { stores } from './stores.js'
+import { telemetry } from './telemetry.js'
 import { throughput } from './throughput.js'
 import type { Result } from './util.js'
 
-const benches: Record<string, () => Promise<Result>> = { overhead, slowReceiver, throughput, memory, stores }
+const benches: Record<string, () => Promise<Result>> = { overhead, slowReceiver, throughput, memory, stores, telemetry }
 const selected = process.argv.slice(2).filter(name => name in benches)
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`)
