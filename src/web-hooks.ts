@@ -62,13 +62,14 @@ function forwardingLogger(current: () => WebHookLogger | undefined): WebHookLogg
  * hooks.post({ callId, method: 'vm.start', params, timestamp: Date.now(), duration: 12, result: true })
  */
 export function createWebHooks(config: WebHooksConfig): WebHooks {
+  let resolved: ResolvedConfig = normalizeConfig(config)
   // Telemetry (issue 14): fixed at creation; each resolved hook carries it to its attempts.
   const telemetry = createSenderTelemetry(config.telemetry)
   const traced = (next: ResolvedConfig) => {
     if (telemetry !== undefined) for (const hook of next.hooks) hook.telemetry = telemetry
     return next
   }
-  let resolved: ResolvedConfig = traced(normalizeConfig(config))
+  resolved = traced(resolved)
   let table = new HookTable(resolved.hooks)
   let closed = false
   const engine: DeliveryEngine = createDeliveryEngine({

@@ -31,7 +31,7 @@ async function flakyReceiver() {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
 }
 
-const valueOf = (points: DataPoint<unknown>[], attributes: Record<string, unknown>) =>
+const sumOf = (points: DataPoint<unknown>[], attributes: Record<string, unknown>) =>
   points
     .filter(point => Object.entries(attributes).every(([key, value]) => point.attributes[key] === value))
     .reduce((sum, point) => sum + (point.value as number), 0)
@@ -57,15 +57,15 @@ describe('metrics (issue 14)', () => {
     const deliveries = () => sdk!.points('webhook.deliveries')
     let points: DataPoint<unknown>[] = []
     const end = Date.now() + 5000
-    while (valueOf(points, {}) < 3 && Date.now() < end) {
+    while (sumOf(points, {}) < 3 && Date.now() < end) {
       points = await deliveries()
       await new Promise(resolve => setTimeout(resolve, 10))
     }
     const common = { 'server.address': '127.0.0.1' }
-    expect(valueOf(points, { ...common, 'webhook.outcome': 'delivered', 'webhook.type': 'post' })).toBe(1)
-    expect(valueOf(points, { ...common, 'webhook.outcome': 'given_up', 'webhook.type': 'post' })).toBe(1)
-    expect(valueOf(points, { ...common, 'webhook.outcome': 'vetoed', 'webhook.type': 'pre' })).toBe(1)
-    expect(valueOf(points, {})).toBe(3)
+    expect(sumOf(points, { ...common, 'webhook.outcome': 'delivered', 'webhook.type': 'post' })).toBe(1)
+    expect(sumOf(points, { ...common, 'webhook.outcome': 'given_up', 'webhook.type': 'post' })).toBe(1)
+    expect(sumOf(points, { ...common, 'webhook.outcome': 'vetoed', 'webhook.type': 'pre' })).toBe(1)
+    expect(sumOf(points, {})).toBe(3)
 
     const durations = await sdk.points('webhook.attempt.duration')
     const counts = (attributes: Record<string, unknown>) =>
@@ -79,8 +79,8 @@ describe('metrics (issue 14)', () => {
     for (const point of durations) expect((point.value as Histogram).sum).toBeGreaterThan(0)
 
     const received = await sdk.points('webhook.received')
-    expect(valueOf(received, { 'http.response.status_code': 500, 'webhook.type': 'post' })).toBe(1)
-    expect(valueOf(received, { 'http.response.status_code': 204, 'webhook.type': 'post' })).toBe(1)
+    expect(sumOf(received, { 'http.response.status_code': 500, 'webhook.type': 'post' })).toBe(1)
+    expect(sumOf(received, { 'http.response.status_code': 204, 'webhook.type': 'post' })).toBe(1)
   })
 
   it('counts dropped deliveries and observes queue sizes and breaker states per endpoint', async () => {
@@ -126,7 +126,7 @@ describe('metrics (issue 14)', () => {
       '127.0.0.1'
     )
     const deliveries = await sdk.points('webhook.deliveries')
-    expect(valueOf(deliveries, { 'webhook.outcome': 'dropped', 'webhook.type': 'post' })).toBe(2)
+    expect(sumOf(deliveries, { 'webhook.outcome': 'dropped', 'webhook.type': 'post' })).toBe(2)
     release()
     await slow.waitFor(3)
   })
