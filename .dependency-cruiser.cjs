@@ -16,7 +16,7 @@ module.exports = {
       name: 'receiver-loads-no-sender-code',
       severity: 'error',
       comment:
-        'rpc-web-hooks/receiver must not load sender code (ky, undici, the engine): import only src/receiver, src/errors, src/payload/types, src/patterns, src/validation and src/security/{sign,secret}.',
+        'rpc-web-hooks/receiver must not load sender code (ky, undici, the engine): import only src/receiver, src/errors, src/payload/types, src/patterns, src/validation, src/telemetry/{receiver,types} and src/security/{sign,secret}.',
       from: { path: '^src/receiver/' },
       to: {
         path: '^src/',
@@ -27,6 +27,8 @@ module.exports = {
           '^src/patterns/',
           '^src/validation/',
           '^src/security/(sign|secret)[.]ts$',
+          // The receiver's telemetry: pure modules on the optional @opentelemetry/api (issue 14), no sender code.
+          '^src/telemetry/(receiver|types)[.]ts$',
         ],
       },
     },

@@ -7,6 +7,7 @@ import { memory } from './memory.js'
 import { overhead } from './overhead.js'
 import { slowReceiver } from './slow-receiver.js'
 import { stores } from './stores.js'
+import { telemetry } from './telemetry.js'
 import { throughput } from './throughput.js'
 import type { Result } from './util.js'
 
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<Result>> = {
   memory,
   stores,
   largeParam,
+  telemetry,
 }
 const selected = process.argv.slice(2).filter(name => name in benches)
 

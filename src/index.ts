@@ -10,6 +10,7 @@ export type {
 } from './with-web-hooks.js'
 export { createWebHooks } from './web-hooks.js'
 export type { WebHooks, WebHookTimeouts } from './web-hooks.js'
+export type { WebHookTelemetry, WebHookTelemetryOptions } from './telemetry/types.js'
 export type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 export { configurationSchema } from './config/schema.js'
 export { WebHookVetoError } from './errors/veto-error.js'

@@ -22,6 +22,7 @@ import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.j
 import { encodePayload } from './payload/encode.js'
 import { deliveryId } from './payload/ids.js'
 import { xoTestSample } from './payload/xo-test-sample.js'
+import { createSenderTelemetry } from './telemetry/sender.js'
 import { decideVeto } from './veto/decide.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 import type { WebHookVetoError } from './errors/veto-error.js'
@@ -81,6 +82,13 @@ function forwardingLogger(current: () => WebHookLogger | undefined): WebHookLogg
  */
 export function createWebHooks(config: WebHooksConfig): WebHooks {
   let resolved: ResolvedConfig = normalizeConfig(config)
+  // Telemetry (issue 14): fixed at creation; each resolved hook carries it to its attempts.
+  const telemetry = createSenderTelemetry(config.telemetry)
+  const traced = (next: ResolvedConfig) => {
+    if (telemetry !== undefined) for (const hook of next.hooks) hook.telemetry = telemetry
+    return next
+  }
+  resolved = traced(resolved)
   let table = new HookTable(resolved.hooks)
   let closed = false
   let closing: Promise<WebHookCloseResult> | undefined
@@ -102,9 +110,20 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     }
   }
   subscribe(config.on)
+  const unobserve = telemetry?.observe(() => engine.stats())
 
   function delivery(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, body: string): OutgoingDelivery {
-    return { id: deliveryId(), hook, type, callId: data.callId, method: data.method, body, createdAt: Date.now() }
+    const traceparent = telemetry?.capture()
+    return {
+      id: deliveryId(),
+      hook,
+      type,
+      callId: data.callId,
+      method: data.method,
+      body,
+      createdAt: Date.now(),
+      traceparent,
+    }
   }
 
   /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
@@ -229,7 +248,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     },
     configure(next) {
       if (closed) throw new WebHookClosedError('configure')
-      const nextResolved = normalizeConfig(next)
+      const nextResolved = traced(normalizeConfig(next))
       engine.configure(nextResolved)
       resolved = nextResolved
       table = new HookTable(nextResolved.hooks)
@@ -246,6 +265,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     close(options = {}) {
       if (closing !== undefined) return closing
       closed = true
+      unobserve?.()
       // Calls already running get their post hooks: the engine keeps taking them until they ended or the deadline.
       const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
       const deadline = Date.now() + timeout

@@ -6,6 +6,7 @@ import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.j
 import type { BreakerOptions } from '../delivery/breaker.js'
 import type { WebHookTransport, WebHookStore } from '../delivery/types.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
+import type { SenderTelemetry } from '../telemetry/sender.js'
 
 /** The queue bounds and ordering, resolved (`queue` option). */
 export interface QueueSettings {
@@ -68,6 +69,8 @@ export interface ResolvedHook {
   secrets: readonly Uint8Array[]
   /** Extra headers, lower-case names. */
   headers: Readonly<Record<string, string>>
+  /** Set by the core when telemetry is on (issue 14): the attempt opens its span with it. */
+  telemetry?: SenderTelemetry | undefined
 }
 
 export interface ResolvedConfig {

@@ -43,6 +43,7 @@ export const CONFIG_KEYS = [
   'transport',
   'store',
   'on',
+  'telemetry',
 ] as const satisfies Keys<WebHooksConfig>
 
 export const HOOK_KEYS = [

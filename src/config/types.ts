@@ -6,6 +6,7 @@
  */
 import type { LookupFunction } from 'node:net'
 import type { LiteralUnion } from 'type-fest'
+import type { WebHookTelemetry } from '../telemetry/types.js'
 import type {
   WebHookDeliveryEventMap,
   WebHookDeliveryFailure,
@@ -313,6 +314,15 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
    * @default undefined (silent)
    */
   logger?: WebHookLogger
+  /**
+   * OpenTelemetry traces and metrics (issue 14, docs/telemetry.md): a CLIENT span per delivery attempt in the call's
+   * trace, `traceparent` sent to the receiver, the `webhook.*` metrics. Uses the global providers by default (it
+   * needs `@opentelemetry/api` installed and an SDK registered); these options give explicit ones; `false` records
+   * nothing. Fixed when created: `configure` does not change it.
+   * @default {} (the global providers)
+   * @example telemetry: { tracerProvider, meterProvider }
+   */
+  telemetry?: WebHookTelemetry
   /** Redaction; `false` turns XO's default obfuscation off. */
   redact?: false | WebHookRedactOptions
   /**

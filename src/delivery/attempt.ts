@@ -7,6 +7,7 @@ import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import { redactEchoes, secretValuesOfHook } from '../security/echoes.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
+import type { AttemptSpan } from '../telemetry/sender.js'
 import type { Job } from './endpoint.js'
 import { nextHop } from './redirect.js'
 import { buildRequest } from './request.js'
@@ -42,8 +43,11 @@ export async function runAttempt(
   const url = hook.safeUrl
   const started = performance.now()
   let redirectedTo: string | undefined
+  // Telemetry (issue 14): the attempt's CLIENT span, its context injected into the request's headers.
+  let span: AttemptSpan | undefined
   try {
     let request = buildRequest(job.delivery, timeout, controller?.signal)
+    span = hook.telemetry?.startAttempt(job.delivery, job.attempts, request.url, request.headers)
     const check = async (target: string) => {
       if (safeUrls === undefined) return
       // The default transport checks resolved addresses at connect time; IP literals skip that lookup.
@@ -65,11 +69,16 @@ export async function runAttempt(
     }
     job.redirectedTo = redirectedTo
     if (redirectedTo !== undefined) job.endpoint.redirected(redirectedTo)
-    return answered(job, response, url, performance.now() - started, redirectedTo)
+    return ended(span, answered(job, response, url, performance.now() - started, redirectedTo))
   } catch (error) {
     job.redirectedTo = redirectedTo
-    return failed(job, error, url, performance.now() - started, redirectedTo)
+    return ended(span, failed(job, error, url, performance.now() - started, redirectedTo))
   }
+}
+
+function ended(span: AttemptSpan | undefined, attempt: Attempt): Attempt {
+  span?.end(attempt)
+  return attempt
 }
 
 function answered(

@@ -23,6 +23,8 @@ export interface OutgoingDelivery {
   body: string
   /** ms since the epoch. */
   createdAt: number
+  /** The W3C `traceparent` of the span active at the call (telemetry, issue 14); undefined without one. */
+  traceparent?: string | undefined
 }
 
 export interface DeliveryEngine {

@@ -36,8 +36,9 @@ export function newJob(
 
 /** A fire-and-forget job for a delivery read back from a durable store (recovered, replayed, or run by its worker). */
 export function jobFromStored(stored: WebHookStoredDelivery, hook: ResolvedHook, endpoint: Endpoint): Job {
-  const { id, type, callId, method, body, createdAt } = stored
-  const job = newJob({ id, hook, type, callId, method, body, createdAt }, endpoint, Number.POSITIVE_INFINITY)
+  const { id, type, callId, method, body, createdAt, traceparent } = stored
+  const delivery = { id, hook, type, callId, method, body, createdAt, traceparent }
+  const job = newJob(delivery, endpoint, Number.POSITIVE_INFINITY)
   job.attempts = stored.attempts
   return job
 }

@@ -65,7 +65,9 @@ export interface JournalBounds {
 
 /** The job as a store keeps it: what events show (`infoOf`), plus its queue key and due time. */
 export function stored(job: Job): WebHookStoredDelivery {
-  return { ...infoOf(job), endpoint: job.delivery.hook.endpoint, notBefore: job.dueAt }
+  const { traceparent } = job.delivery
+  const delivery = { ...infoOf(job), endpoint: job.delivery.hook.endpoint, notBefore: job.dueAt }
+  return traceparent === undefined ? delivery : { ...delivery, traceparent }
 }
 
 export function createJournal(

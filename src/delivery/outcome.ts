@@ -68,6 +68,7 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
       endpoint.throttle.succeeded()
       if (endpoint.breaker.success()) report.resumed(endpoint)
       report.succeeded(job, attempt.duration)
+      job.delivery.hook.telemetry?.count('delivered', job.delivery, endpoint.url)
       break
     case 'gone':
       report.failed(job, 0, undefined)
@@ -114,4 +115,7 @@ export function giveUpEffects(job: Job, error: WebHookDeliveryFailure, report: R
   job.error = error
   job.endpoint.failed++
   report.givenUp(job, error)
+  // A veto hook's 4xx refused the call (`decideVeto`): counted as `vetoed`, not as a failure to deliver.
+  const vetoed = job.delivery.hook.veto && job.status !== undefined && job.status < 500
+  job.delivery.hook.telemetry?.count(vetoed ? 'vetoed' : 'given_up', job.delivery, job.endpoint.url)
 }

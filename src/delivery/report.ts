@@ -135,6 +135,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
         last.count++
       }
       events.emit('delivery:dropped', { reason, delivery })
+      job.delivery.hook.telemetry?.count('dropped', job.delivery, endpoint.url)
       if (job.error !== undefined) callOnError(job, job.error)
     },
     paused(endpoint) {

@@ -25,6 +25,11 @@ export interface WebHookStoredDelivery {
   attempts: number
   /** Not to be attempted before this time, ms since the epoch (0: now). */
   notBefore: number
+  /**
+   * The W3C `traceparent` of the API call that made it (telemetry, issue 14), so that an attempt after a restart
+   * lands in the call's trace; absent when the call had no active span.
+   */
+  traceparent?: string
 }
 
 /** A delivery that failed for good, kept for inspection and replay. */

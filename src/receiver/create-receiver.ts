@@ -13,6 +13,7 @@ import { isWebHookError } from '../errors/web-hook-error.js'
 import type { AnyWebHookMethods, WebHookMethodMap, WebHookPayload } from '../payload/types.js'
 import { compileMethodPattern, isMethodPattern, METHOD_PATTERN_SYNTAX } from '../patterns/method-pattern.js'
 import { decodeSecret } from '../security/secret.js'
+import { createReceiverTelemetry, type ReceivedPayload } from '../telemetry/receiver.js'
 import { createCorrelator } from './correlation.js'
 import { createMemoryDedupeStore } from './dedupe.js'
 import { createFetchAdapter } from './fetch.js'
@@ -41,6 +42,7 @@ const RECEIVER_KEYS = [
   'onOrphan',
   'onTest',
   'onError',
+  'telemetry',
 ] as const satisfies readonly (keyof WebHookReceiverOptions)[]
 const DEDUPE_KEYS = ['store', 'ttl'] as const satisfies readonly (keyof WebHookDedupeOptions)[]
 
@@ -79,6 +81,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
   const bodyTimeout = positive(options.bodyTimeout, 5000, 'bodyTimeout', false, MAX_DURATION)
   // A timer (the wait for a call's other half): Node's timers hold at most 2^31 − 1 ms.
   const orphanTtl = positive(options.orphanTtl, 3_600_000, 'orphanTtl', false, MAX_DURATION)
+  const telemetry = createReceiverTelemetry(options.telemetry)
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? {})
   const store = dedupe && (dedupe.store ?? createMemoryDedupeStore())
   const dedupeTtl = positive(dedupe?.ttl, 86_400_000, 'dedupe.ttl')
@@ -149,7 +152,13 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
     return promise
   }
 
-  const core: ReceiverCore = {
+  /** `process` with the telemetry's hook: told the payload once parsed (names the receiver's span). */
+  type Process = (
+    body: string | Uint8Array,
+    headers: Record<string, string>,
+    mark?: (payload: ReceivedPayload) => void
+  ) => Promise<WebHookResponseOutput>
+  const core: Omit<ReceiverCore, 'process'> & { process: Process } = {
     maxBodyBytes,
     bodyTimeout,
     verifies: keys !== undefined,
@@ -158,7 +167,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
       return error && refuse(error, error.status)
     },
     refuse: error => refuse(error, error.status),
-    async process(body, headers) {
+    async process(body, headers, mark?: (payload: ReceivedPayload) => void) {
       let payload: WebHookPayload
       const id = headers['webhook-id']
       try {
@@ -168,6 +177,7 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
           return noContent()
         }
         payload = parseWebHookPayload(value)
+        mark?.(payload)
       } catch (error) {
         if (error instanceof WebHookVerificationError) return refuse(error, BAD_BODY.has(error.code) ? 400 : 401)
         if (error instanceof WebHookPayloadError) return refuse(error, 400)
@@ -183,6 +193,12 @@ export function createReceiver<Api extends WebHookMethodMap<Api> = AnyWebHookMet
         return errorResponse(500, 'ERR_WEB_HOOK_HANDLER', HANDLER_FAILED)
       }
     },
+  }
+
+  if (telemetry !== undefined) {
+    // Telemetry (issue 14): the handlers run in a SERVER span that continues the sender's trace.
+    const untraced = core.process
+    core.process = (body, headers) => telemetry.serve(headers, mark => untraced(body, headers, mark))
   }
 
   const register = (type: Handler['type'], where: string, args: unknown[]) => {

@@ -2,6 +2,7 @@
  * Public types of the receiver (`createReceiver`): options, handler states, the framework-free request and response.
  */
 import type { WebHookPayloadError } from '../errors/payload-error.js'
+import type { WebHookTelemetry } from '../telemetry/types.js'
 import type { WebHookRequestError } from '../errors/request-error.js'
 import type { WebHookVerificationError } from '../errors/verification-error.js'
 import type {
@@ -182,6 +183,12 @@ export interface WebHookReceiverOptions<Api extends WebHookMethodMap<Api> = AnyW
    * @example onError: ({ error, status }) => log.warn(`web hook refused (${status}): ${error.message}`)
    */
   onError?: (state: WebHookReceiverErrorState<Api>) => void
+  /**
+   * OpenTelemetry (issue 14, docs/telemetry.md): continues the sender's trace (`traceparent`) in a SERVER span around
+   * the handlers and counts `webhook.received`. The global providers by default; `false` records nothing.
+   * @default {} (the global providers)
+   */
+  telemetry?: WebHookTelemetry
 }
 
 /** A request for the framework-free `handle`. */

@@ -9,7 +9,7 @@ export const DEAD = 'web_hook_dead_letters'
 
 const COLUMNS = `id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, url TEXT NOT NULL, type TEXT NOT NULL,
   method TEXT NOT NULL, callId TEXT NOT NULL, body TEXT NOT NULL, createdAt INTEGER NOT NULL,
-  attempts INTEGER NOT NULL, notBefore INTEGER NOT NULL`
+  attempts INTEGER NOT NULL, notBefore INTEGER NOT NULL, traceparent TEXT`
 
 export function createSchema(db: Database): void {
   db.exec(`
@@ -19,6 +19,12 @@ export function createSchema(db: Database): void {
       message TEXT NOT NULL, status INTEGER);
     CREATE INDEX IF NOT EXISTS ${DEAD}_failed ON ${DEAD} (failedAt);
   `)
+  // Files made before telemetry (issue 14) have no traceparent column: add it, nullable (their rows have none).
+  for (const table of [PENDING, DEAD]) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>
+    if (!columns.some(column => column.name === 'traceparent'))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN traceparent TEXT`)
+  }
 }
 
 export interface PendingRow {
@@ -32,6 +38,8 @@ export interface PendingRow {
   createdAt: number
   attempts: number
   notBefore: number
+  /** The call's W3C trace context (telemetry), null when it had none. */
+  traceparent: string | null
 }
 
 export interface DeadRow extends PendingRow {
@@ -58,8 +66,8 @@ export interface Statements {
 }
 
 export function prepare(db: Database): Statements {
-  const fields = 'id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore'
-  const values = '@id, @endpoint, @url, @type, @method, @callId, @body, @createdAt, @attempts, @notBefore'
+  const fields = 'id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, traceparent'
+  const values = '@id, @endpoint, @url, @type, @method, @callId, @body, @createdAt, @attempts, @notBefore, @traceparent'
   return {
     insert: db.prepare(
       `INSERT OR REPLACE INTO ${PENDING} (${fields}, leaseUntil, owner) VALUES (${values}, @leaseUntil, @owner)`

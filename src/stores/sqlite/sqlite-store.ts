@@ -136,8 +136,27 @@ function open(options: WebHookSqliteStoreOptions): { db: Database.Database; stat
 }
 
 function delivery(row: PendingRow): WebHookStoredDelivery {
-  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore } = row
-  return { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore }
+  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, traceparent } = row
+  const stored = { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore }
+  return traceparent === null ? stored : { ...stored, traceparent }
+}
+
+/** A stored delivery as a row: every column named (`traceparent` null when the call had no trace context). */
+function row(item: WebHookStoredDelivery): PendingRow {
+  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore } = item
+  return {
+    id,
+    endpoint,
+    url,
+    type,
+    method,
+    callId,
+    body,
+    createdAt,
+    attempts,
+    notBefore,
+    traceparent: item.traceparent ?? null,
+  }
 }
 
 function letter(row: DeadRow): WebHookDeadLetter {
@@ -183,7 +202,8 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
 
   const bury = db.transaction((dead: WebHookDeadLetter) => {
     sql.ack.run(dead.id)
-    sql.bury.run({ ...dead, status: dead.status ?? null })
+    const { failedAt, code, message } = dead
+    sql.bury.run({ ...row(dead), failedAt, code, message, status: dead.status ?? null })
   })
 
   const take = db.transaction((ids: readonly string[] | undefined): WebHookStoredDelivery[] => {
@@ -199,7 +219,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
 
   const requeue = db.transaction((ids: readonly string[] | undefined): string[] => {
     const taken = take(ids)
-    for (const item of taken) sql.insert.run({ ...item, leaseUntil: null, owner: null })
+    for (const item of taken) sql.insert.run({ ...row(item), leaseUntil: null, owner: null })
     return taken.map(item => item.id)
   })
 
@@ -216,7 +236,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       assertOpen()
       const now = Date.now()
       if (leaseUntil > now) leaseMs = leaseUntil - now
-      sql.insert.run({ ...delivery(item), leaseUntil: leaseUntil > now ? leaseUntil : null, owner })
+      sql.insert.run({ ...row(item), leaseUntil: leaseUntil > now ? leaseUntil : null, owner })
     },
     lease(lease) {
       assertOpen()

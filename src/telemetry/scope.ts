@@ -1,0 +1,34 @@
+/**
+ * The instrumentation scope (issue 14): tracers and meters named `rpc-web-hooks`, with the package's version. Shared
+ * by the sender and the receiver; imports nothing but the optional API.
+ */
+import type { Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api'
+import pkg from '../../package.json' with { type: 'json' }
+import type { OtelApi } from './api.js'
+import type { WebHookTelemetryOptions } from './types.js'
+
+export const SCOPE_NAME = 'rpc-web-hooks'
+export const SCOPE_VERSION: string = pkg.version
+
+/** The tracer: the explicit provider's, or the global one (a proxy: an SDK registered later is used too). */
+export function tracerOf(api: OtelApi, options: WebHookTelemetryOptions): Tracer {
+  const provider: TracerProvider = options.tracerProvider ?? api.trace.getTracerProvider()
+  return provider.getTracer(SCOPE_NAME, SCOPE_VERSION)
+}
+
+/**
+ * The meter, looked up again when the global meter provider changes (the API has no proxy meter provider: a meter
+ * taken before the SDK registered would stay a no-op). `make` builds the instruments once per meter.
+ */
+export function meterCache<T>(api: OtelApi, options: WebHookTelemetryOptions, make: (meter: Meter) => T): () => T {
+  let provider: MeterProvider | undefined
+  let instruments: T | undefined
+  return () => {
+    const current = options.meterProvider ?? api.metrics.getMeterProvider()
+    if (current !== provider || instruments === undefined) {
+      provider = current
+      instruments = make(current.getMeter(SCOPE_NAME, SCOPE_VERSION))
+    }
+    return instruments
+  }
+}
