@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { defineConfig, type Options } from 'tsup'
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
 const entry: Options['entry'] = {
   index: 'src/index.ts',
@@ -25,6 +28,8 @@ const common: Options = {
   target: 'node20',
   platform: 'node',
   treeshake: true,
+  // The version telemetry reports as its instrumentation scope's (src/telemetry/scope.ts).
+  define: { __RPC_WEB_HOOKS_VERSION__: JSON.stringify(version) },
 }
 
 export default defineConfig([

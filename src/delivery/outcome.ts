@@ -78,6 +78,7 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
       job.error = undefined
       if (endpoint.breaker.success()) report.resumed(endpoint)
       report.vetoed(job, outcome.status)
+      job.delivery.hook.telemetry?.count('vetoed', job.delivery, endpoint.url)
       break
     case 'retry':
       slowDownOrFail(attempt, effects, now)
@@ -115,7 +116,5 @@ export function giveUpEffects(job: Job, error: WebHookDeliveryFailure, report: R
   job.error = error
   job.endpoint.failed++
   report.givenUp(job, error)
-  // A veto hook's 4xx refused the call (`decideVeto`): counted as `vetoed`, not as a failure to deliver.
-  const vetoed = job.delivery.hook.veto && job.status !== undefined && job.status < 500
-  job.delivery.hook.telemetry?.count(vetoed ? 'vetoed' : 'given_up', job.delivery, job.endpoint.url)
+  job.delivery.hook.telemetry?.count('given_up', job.delivery, job.endpoint.url)
 }

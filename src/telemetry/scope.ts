@@ -3,12 +3,14 @@
  * by the sender and the receiver; imports nothing but the optional API.
  */
 import type { Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api'
-import pkg from '../../package.json' with { type: 'json' }
 import type { OtelApi } from './api.js'
 import type { WebHookTelemetryOptions } from './types.js'
 
 export const SCOPE_NAME = 'rpc-web-hooks'
-export const SCOPE_VERSION: string = pkg.version
+/** Replaced by the package's version at build time (tsup and vitest `define`); not bundling package.json itself. */
+declare const __RPC_WEB_HOOKS_VERSION__: string | undefined
+export const SCOPE_VERSION: string =
+  typeof __RPC_WEB_HOOKS_VERSION__ === 'string' ? __RPC_WEB_HOOKS_VERSION__ : '0.0.0-source'
 
 /** The tracer: the explicit provider's, or the global one (a proxy: an SDK registered later is used too). */
 export function tracerOf(api: OtelApi, options: WebHookTelemetryOptions): Tracer {
