@@ -8,6 +8,7 @@ import {
   withWebHooks,
 } from '../../src/index.js'
 import { type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
+import { EVENT_NAMES } from '../../src/config/option-keys.js'
 
 const SECRET = generateSecret()
 const SHARED_SECRET = generateSecret()
@@ -15,15 +16,8 @@ const HEADER_VALUE = 'Bearer hdr-s3cr3t-value'
 const USER = 'url-us3r'
 const PASSWORD = 'url-pa55w0rd'
 const SENSITIVE = [SECRET, SECRET.slice(6, 26), SHARED_SECRET.slice(6, 26), HEADER_VALUE, 'hdr-s3cr3t', USER, PASSWORD]
-const EVENTS: (keyof WebHookDeliveryEventMap)[] = [
-  'delivery:succeeded',
-  'delivery:failed',
-  'delivery:given-up',
-  'delivery:dropped',
-  'endpoint:paused',
-  'endpoint:resumed',
-  'endpoint:gone',
-]
+/** Every delivery event, from the list the configuration checks `on` against. */
+const EVENTS: readonly (keyof WebHookDeliveryEventMap)[] = EVENT_NAMES
 
 const cleanups: Array<() => Promise<unknown>> = []
 afterEach(async () => {
