@@ -11,6 +11,7 @@ import type { Accepted } from './engine-types.js'
 import { memoryStore } from './memory-store.js'
 import type { QueueSettings } from '../config/normalized.js'
 import { StoreBuffer } from './store-buffer.js'
+import { within } from './within.js'
 import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 
 /** A durable store leases deliveries for this long, ms. */
@@ -186,6 +187,12 @@ export function createJournal(
     run(() => store.open?.({ onError }))
   }
 
+  function stop(): void {
+    stopped = true
+    clearInterval(poller)
+    clearTimeout(drainer)
+  }
+
   function enqueue(job: Job): void {
     if (buffer !== undefined) {
       buffer.add(job)
@@ -245,11 +252,7 @@ export function createJournal(
       }
       return count
     },
-    stop() {
-      stopped = true
-      clearInterval(poller)
-      clearTimeout(drainer)
-    },
+    stop,
     async settle(ms) {
       await buffer?.settle(ms)
     },
@@ -257,20 +260,10 @@ export function createJournal(
       return buffer?.take() ?? []
     },
     async close(ms) {
-      stopped = true
-      clearInterval(poller)
-      clearTimeout(drainer)
+      stop()
       buffer?.stop()
-      let timer: ReturnType<typeof setTimeout> | undefined
       // A store that does not close in time (Redis away) goes on closing after close() has returned.
-      const late = new Promise<void>(resolve => {
-        timer = setTimeout(resolve, ms)
-      })
-      try {
-        await Promise.race([Promise.resolve(store.close?.()).catch(onError), late])
-      } finally {
-        clearTimeout(timer)
-      }
+      await within(ms, Promise.resolve(store.close?.()).catch(onError))
     },
   }
 }

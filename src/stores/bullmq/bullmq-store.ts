@@ -14,6 +14,7 @@ import type {
   WebHookStoreWorker,
 } from '../../delivery/store-types.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
+import { within } from '../../delivery/within.js'
 import { bullmq } from './driver.js'
 import { backoffStrategy, createProcessor, type JobData, PRE_MARK_TTL, preMark, redisOf } from './processor.js'
 
@@ -104,19 +105,6 @@ const STALLED_INTERVAL = 5000
 const MAX_STALLED_COUNT = 2
 /** At most one "unreachable" report per this many ms. */
 const REPORT_INTERVAL = 30_000
-
-/** Whether `work` settled within `ms` (the timer keeps the process alive meanwhile). */
-async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<false>(resolve => {
-    timer = setTimeout(() => resolve(false), ms)
-  })
-  try {
-    return await Promise.race([work.then(() => true), late])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 /** The options of {@link bullmqStore} (one list: a new option is one more entry). */
 const OPTION_KEYS = [
