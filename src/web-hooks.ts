@@ -10,8 +10,7 @@ import type { WebHookLogger, WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
-import { OpenCalls } from './delivery/open-calls.js'
-import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
+import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { WebHookClosedError } from './errors/closed-error.js'
 import { WebHookDeliveryError } from './errors/delivery-error.js'
 import { WebHookPayloadError } from './errors/payload-error.js'
@@ -267,9 +266,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       closed = true
       unobserve?.()
       // Calls already running get their post hooks: the engine keeps taking them until they ended or the deadline.
-      const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
-      const deadline = Date.now() + timeout
-      closing = calls.ended(timeout).then(() => engine.close({ timeout: Math.max(0, deadline - Date.now()) }))
+      closing = closeAfter(calls, options.timeout, remaining => engine.close(remaining))
       return closing
     },
     stats: () => engine.stats(),

@@ -7,8 +7,7 @@ import { WebHookUserError } from './errors/user-error.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { randomId } from './payload/ids.js'
 import type { WebHookCloseResult } from './delivery/types.js'
-import { OpenCalls } from './delivery/open-calls.js'
-import { DEFAULT_CLOSE_TIMEOUT } from './delivery/options.js'
+import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { createWebHooks } from './web-hooks.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 
@@ -364,9 +363,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
       // deadline) so that they get their hooks too, as the calls already running do.
       if (closed !== undefined) return closed
       closing = true
-      const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT
-      const deadline = Date.now() + timeout
-      closed = resolving.ended(timeout).then(() => hooks.close({ timeout: Math.max(0, deadline - Date.now()) }))
+      closed = closeAfter(resolving, options.timeout, remaining => hooks.close(remaining))
       return closed
     },
     stats: () => hooks.stats(),

@@ -2,6 +2,8 @@
  * The calls whose pre has been handed over and whose post has not yet: `close()` waits for them (up to its deadline)
  * so that a call running when it is called still gets its post hooks (issue #12, item 16).
  */
+import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
+
 export class OpenCalls {
   readonly #ids = new Set<string>()
   #onEmpty: (() => void) | undefined
@@ -31,4 +33,18 @@ export class OpenCalls {
       this.#onEmpty = done
     })
   }
+}
+
+/**
+ * `close` once `calls` have ended, within one deadline: `close` gets what is left of `timeout` (the default close
+ * timeout when not given).
+ */
+export function closeAfter<T>(
+  calls: OpenCalls,
+  timeout: number | undefined,
+  close: (options: { timeout: number }) => Promise<T>
+): Promise<T> {
+  const ms = timeout ?? DEFAULT_CLOSE_TIMEOUT
+  const deadline = Date.now() + ms
+  return calls.ended(ms).then(() => close({ timeout: Math.max(0, deadline - Date.now()) }))
 }
