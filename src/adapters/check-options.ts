@@ -14,14 +14,3 @@ export function checkJsonRpcCode(value: unknown, path: string): void {
     )
   }
 }
-
-/** A boolean option. */
-export function checkBoolean(value: unknown, path: string): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new WebHookConfigError(
-      'ERR_WEB_HOOK_CONFIG_TYPE',
-      path,
-      `must be true or false, got ${JSON.stringify(value)}`
-    )
-  }
-}

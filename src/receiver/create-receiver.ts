@@ -2,7 +2,7 @@
  * `createReceiver`: verifies, parses, deduplicates and dispatches received web hooks to typed handlers, answers
  * vetoes, and pairs each call's pre and post. Framework-free at its core (`handle`), with node:http and fetch adapters.
  */
-import { isUnset, MAX_DURATION, typeName } from '../validation/check.js'
+import { isObject, isUnset, MAX_DURATION, optFunction, typeName } from '../validation/check.js'
 import { checkKnownKeys } from '../validation/known-keys.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import { WebHookDeniedError } from '../errors/denied-error.js'
@@ -310,20 +310,14 @@ function secretKeys(options: { secret?: unknown }): Uint8Array[] | undefined {
 
 /** The options object itself: known keys only, callbacks that are functions, `dedupe` false or an object. */
 function checkOptions(options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (!isObject(options)) {
     throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', '', 'createReceiver(options): options must be an object')
   }
-  const record = options as Record<string, unknown>
-  checkKnownKeys(record, RECEIVER_KEYS)
-  for (const name of ['onOrphan', 'onTest', 'onError'] as const) {
-    const value = record[name]
-    if (!isUnset(value) && typeof value !== 'function') {
-      throw new WebHookConfigError('ERR_WEB_HOOK_CONFIG_TYPE', name, `must be a function, got ${typeName(value)}`)
-    }
-  }
-  const { dedupe } = record
+  checkKnownKeys(options, RECEIVER_KEYS)
+  for (const name of ['onOrphan', 'onTest', 'onError'] as const) optFunction(options[name], name)
+  const { dedupe } = options
   if (isUnset(dedupe) || dedupe === false) return
-  if (typeof dedupe !== 'object' || Array.isArray(dedupe)) {
+  if (!isObject(dedupe)) {
     throw new WebHookConfigError(
       'ERR_WEB_HOOK_CONFIG_TYPE',
       'dedupe',

@@ -7,7 +7,8 @@
  */
 import type { WebHooksConfig } from '../../config/types.js'
 import { isWebHookError } from '../../errors/web-hook-error.js'
-import { checkBoolean, checkJsonRpcCode } from '../check-options.js'
+import { optBoolean } from '../../validation/check.js'
+import { checkJsonRpcCode } from '../check-options.js'
 import { type WebHooksController, withWebHooks } from '../../with-web-hooks.js'
 
 /** The JSON-RPC error code of a call refused by a veto hook (the range JSON-RPC 2.0 leaves to implementations). */
@@ -94,9 +95,8 @@ export function webHooksPeer<Connection = void>(
   options: WebHooksPeerOptions = {}
 ): WebHooksPeer<Connection> {
   checkJsonRpcCode(options.vetoErrorCode, 'vetoErrorCode')
-  checkBoolean(options.notifications, 'notifications')
   const vetoErrorCode = options.vetoErrorCode ?? WEB_HOOK_VETO_ERROR_CODE
-  const hookNotifications = options.notifications ?? false
+  const hookNotifications = optBoolean(options.notifications, 'notifications', false)
   const contextual = (current: WebHooksConfig<Connection, unknown>): WebHooksConfig<Call<Connection>, unknown> => {
     const { user } = current
     return {
