@@ -221,9 +221,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       const matched = table.lookup(data.method)
       if (matched === undefined) return undefined
       if (matched.post.length > 0) calls.open(data.callId)
-      const hooks = matched.pre
-      if (hooks === undefined || hooks.length === 0) return undefined
-      return sendPre(hooks, data)
+      return matched.pre.length === 0 ? undefined : sendPre(matched.pre, data)
     },
     timeouts(method) {
       const matched = closed ? undefined : table.lookup(method)

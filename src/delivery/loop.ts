@@ -170,9 +170,8 @@ export function createLoop(state: LoopState) {
     schedule(endpoint)
   }
 
-  // -- rate limits, breaker and 410 --------------------------------------------------------------------------------------------
+  // -- breaker and 410 --------------------------------------------------------------------------------------------
 
-  /** How long a rate-limited endpoint waits: its `Retry-After`, else the retry policy's next delay. */
   function pause(endpoint: Endpoint): void {
     state.report.paused(endpoint)
     clearTimeout(endpoint.probeTimer)

@@ -23,6 +23,9 @@ export const DEFAULT_CLOSE_TIMEOUT = 10_000
 /** Response bodies are kept up to this many characters. */
 export const MAX_RESPONSE_BODY = 4096
 
+/** A response body read past this many bytes is cut, by every transport: losing the connection costs less. */
+export const MAX_RESPONSE_BYTES = 65_536
+
 function count(value: unknown, path: string, min: number, max?: number): void {
   if (value === undefined) return
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {

@@ -5,11 +5,8 @@
  */
 import defaultKy, { type KyInstance } from 'ky'
 import { WebHookDeliveryError } from '../../errors/delivery-error.js'
-import { MAX_RESPONSE_BODY } from '../options.js'
+import { MAX_RESPONSE_BODY, MAX_RESPONSE_BYTES } from '../options.js'
 import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
-
-/** A body read past this many bytes is cut, as the undici transport does (undici-handler.ts). */
-const MAX_BODY_BYTES = 65_536
 
 /**
  * The first `maxChars` characters of a response body, reading at most about 4 bytes a character (64 KiB at most):
@@ -18,7 +15,7 @@ const MAX_BODY_BYTES = 65_536
  */
 async function readCapped(response: Response, maxChars: number): Promise<string> {
   if (response.body === null) return ''
-  const maxBytes = Math.min(MAX_BODY_BYTES, maxChars * 4)
+  const maxBytes = Math.min(MAX_RESPONSE_BYTES, maxChars * 4)
   const reader = response.body.getReader()
   const chunks: Uint8Array[] = []
   let received = 0

@@ -3,10 +3,8 @@
  * bytes of the body, and settles one promise. It replaces `request()` and its body stream, which cost about a third
  * of the sender's CPU per POST (issue 3, throughput: `npm run bench -- throughput`).
  */
+import { MAX_RESPONSE_BYTES } from '../options.js'
 import type { WebHookTransportResponse } from '../types.js'
-
-/** A body read past this many bytes is cut: losing the connection is cheaper than reading it. */
-const MAX_BODY_BYTES = 65_536
 
 /** Lower-case names; a repeated header's values joined with `, ` (RFC 9110, 5.3). */
 function parseHeaders(raw: readonly Buffer[] | null): Record<string, string | undefined> {
@@ -50,7 +48,7 @@ export class CollectingHandler {
     this.#reject = reject
     this.#maxChars = maxChars
     // A character is at most 4 bytes of UTF-8.
-    this.#maxBytes = Math.min(MAX_BODY_BYTES, maxChars * 4)
+    this.#maxBytes = Math.min(MAX_RESPONSE_BYTES, maxChars * 4)
   }
 
   /** Ends the exchange with `reason` (its promise rejects with it), whenever it is called. */
@@ -77,7 +75,7 @@ export class CollectingHandler {
   onData(chunk: Buffer): boolean {
     if (this.#received < this.#maxBytes) this.#chunks.push(chunk)
     this.#received += chunk.length
-    if (this.#received > MAX_BODY_BYTES && !this.#settled) {
+    if (this.#received > MAX_RESPONSE_BYTES && !this.#settled) {
       // Too long to read to the end: answer with the start and drop the connection.
       this.#settle()
       this.#abort?.(new Error('response body too long; the connection is dropped'))
