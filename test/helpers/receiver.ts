@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { serve } from './serve.js'
 
 export interface ReceivedRequest {
   method: string
@@ -143,8 +144,7 @@ export async function startEndlessReceiver(
   const chunk = Buffer.alloc(65_536, 'x')
   let written = 0
   let disconnected = 0
-  const sockets = new Set<Socket>()
-  const server = createServer((req, res) => {
+  const served = await serve((req, res) => {
     req.resume()
     req.on('end', () => {
       res.writeHead(options.status ?? 200, { 'content-length': String(size), ...options.headers })
@@ -164,19 +164,10 @@ export async function startEndlessReceiver(
       pump()
     })
   })
-  server.on('connection', socket => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: served.url,
     written: () => written,
     disconnected: () => disconnected,
-    close() {
-      for (const socket of sockets) socket.destroy()
-      return new Promise<void>(resolve => server.close(() => resolve()))
-    },
+    close: () => served.close(),
   }
 }

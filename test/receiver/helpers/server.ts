@@ -1,36 +1,12 @@
 /**
  * Real loopback servers for receiver tests, and a client that signs like a sender (Standard Webhooks v1).
  */
-import { createServer, type RequestListener } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
 import { decodeSecret } from '../../../src/security/secret.js'
 import { signWebHook } from '../../../src/security/sign.js'
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
-export interface Served {
-  url: string
-  close(): Promise<void>
-}
-
-/** Serves a node:http listener on 127.0.0.1, port 0. */
-export async function serve(listener: RequestListener): Promise<Served> {
-  const server = createServer(listener)
-  const sockets = new Set<Socket>()
-  server.on('connection', socket => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close() {
-      for (const socket of sockets) socket.destroy()
-      return new Promise(resolve => server.close(() => resolve()))
-    },
-  }
-}
+export { type Served, serve } from '../../helpers/serve.js'
 
 export interface SendOptions {
   /** Sign with this secret (none: unsigned). */
