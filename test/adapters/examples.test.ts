@@ -2,25 +2,10 @@
  * The integration examples run: withWebHooks around an XO-style callApiMethod (where a veto does stop the call) and
  * around a plain object of methods.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api, createApi, describePayload } from '../../examples/methods-object.js'
 import { createDemoXo, deleteVm, demoConnection, demoHooks, hookXoApi } from '../../examples/xo-call-api-method.js'
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
-
-let receivers: TestReceiver[] = []
-const closers: Array<() => Promise<unknown>> = []
-
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map(close => close()))
-  await Promise.all(receivers.map(receiver => receiver.close()))
-  receivers = []
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args)
-  receivers.push(started)
-  return started
-}
+import { onCleanup, receiver } from '../core/setup.js'
 
 describe('examples/xo-call-api-method.ts', () => {
   it('a veto hook stops the XO call; an allowed call runs; posts report both', async () => {
@@ -35,7 +20,7 @@ describe('examples/xo-call-api-method.ts', () => {
       },
     })
     const webHooks = hookXoApi(xo, { hooks: demoHooks(guard.url, audit.url) })
-    closers.push(() => webHooks.close({ timeout: 500 }))
+    onCleanup(() => webHooks.close({ timeout: 500 }))
     const connection = demoConnection({ user_id: 'u1', user_ip: '10.0.0.7' })
 
     expect(await deleteVm(xo, connection, 'prod-db')).toBe('refused: production VM')
@@ -57,7 +42,7 @@ describe('examples/methods-object.ts', () => {
   it('hooks a plain object of methods; results and errors unchanged', async () => {
     const hooks = await receiver()
     const call = createApi({ hooks: [{ method: 'vm.*', type: 'post', url: hooks.url }] })
-    closers.push(() => call.webHooks.close({ timeout: 500 }))
+    onCleanup(() => call.webHooks.close({ timeout: 500 }))
     const context = { userId: 'alice', ip: '127.0.0.1' }
     expect(await call('vm.start', { id: 'vm-1' }, context)).toEqual({ id: 'vm-1', running: true })
     await expect(call('vm.stop', { id: 'locked' }, context)).rejects.toThrow('VM locked is locked')

@@ -8,32 +8,17 @@ import { initTRPC } from '@trpc/server'
 import { createHTTPServer } from '@trpc/server/adapters/standalone'
 import jayson from 'jayson'
 import { Peer } from 'json-rpc-peer'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startPeerServer } from '../../examples/json-rpc-peer-server.js'
 import { type JaysonCallback, webHooksMethods } from '../../src/adapters/jayson/index.js'
 import { webHooksPeer } from '../../src/adapters/json-rpc-peer/index.js'
 import { webHooksTrpc } from '../../src/adapters/trpc/index.js'
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
-
-const closers: Array<() => Promise<unknown>> = []
-let receivers: TestReceiver[] = []
-
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map(close => close()))
-  await Promise.all(receivers.map(receiver => receiver.close()))
-  receivers = []
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args)
-  receivers.push(started)
-  return started
-}
+import { onCleanup, receiver } from '../core/setup.js'
 
 async function connect(url: string) {
   const socket = new WebSocket(url)
-  closers.push(async () => socket.terminate())
+  onCleanup(async () => socket.terminate())
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve())
     socket.once('error', reject)
@@ -61,7 +46,7 @@ describe('json-rpc-peer: notifications', () => {
     const server = await startPeerServer([{ method: 'vm.*', type: 'pre', url: hooks.url, waitForResponse: true }], {
       api: api(ran),
     })
-    closers.push(() => server.close())
+    onCleanup(() => server.close())
     const peer = await connect(`${server.url}?user=alice`)
     await peer.notify('vm.ping', {})
     expect(await peer.request('vm.start', { id: 'vm-1' })).toEqual({ id: 'vm-1', running: true })
@@ -76,7 +61,7 @@ describe('json-rpc-peer: notifications', () => {
       api: api([]),
       notifications: true,
     })
-    closers.push(() => server.close())
+    onCleanup(() => server.close())
     const peer = await connect(`${server.url}?user=bob`)
     await peer.notify('vm.ping', { n: 1 })
     const requests = await hooks.waitFor(2)
@@ -95,10 +80,10 @@ describe("jayson: its own HTTP server and client (jayson's HTTP server gives met
         user: (context: unknown) => ({ id: context === undefined ? 'no context' : 'context' }),
       }
     )
-    closers.push(() => methods.webHooks.close({ timeout: 1000 }))
+    onCleanup(() => methods.webHooks.close({ timeout: 1000 }))
     const http = new jayson.Server(methods).http()
     await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve))
-    closers.push(() => new Promise(resolve => http.close(resolve)))
+    onCleanup(() => new Promise(resolve => http.close(resolve)))
     const { port } = http.address() as AddressInfo
     const client = jayson.Client.http({ host: '127.0.0.1', port })
     const response = await new Promise<any>((resolve, reject) =>
@@ -137,7 +122,7 @@ describe('tRPC: queries and the veto over HTTP', () => {
     })
     const http = createHTTPServer({ router, createContext: ({ req }) => ({ userId: req.headers['x-user'] as string }) })
     await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve))
-    closers.push(async () => {
+    onCleanup(async () => {
       http.closeAllConnections()
       await new Promise(resolve => http.close(resolve))
       await middleware.webHooks.close({ timeout: 1000 })

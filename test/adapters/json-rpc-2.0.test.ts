@@ -2,31 +2,15 @@
  * `rpc-web-hooks/json-rpc-2.0` with the real `json-rpc-2.0` package over HTTP (the example server) and real receivers.
  */
 import { createJSONRPCErrorResponse, JSONRPCServer } from 'json-rpc-2.0'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startJsonRpcServer, type ExampleServer } from '../../examples/json-rpc-2.0-server.js'
 import { WEB_HOOK_VETO_ERROR_CODE, webHooksMiddleware } from '../../src/adapters/json-rpc-2.0/index.js'
 import type { HookConfig } from '../../src/index.js'
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
-
-let receivers: TestReceiver[] = []
-let servers: ExampleServer[] = []
-
-afterEach(async () => {
-  await Promise.all(servers.map(server => server.close()))
-  await Promise.all(receivers.map(receiver => receiver.close()))
-  receivers = []
-  servers = []
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args)
-  receivers.push(started)
-  return started
-}
+import { onCleanup, receiver } from '../core/setup.js'
 
 async function server(hooks: HookConfig[], options: { includeErrorStack?: boolean } = {}) {
   const started = await startJsonRpcServer(hooks, { errorListener: () => {}, ...options })
-  servers.push(started)
+  onCleanup(() => started.close())
   return started
 }
 

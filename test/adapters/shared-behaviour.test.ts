@@ -2,25 +2,9 @@
  * The behaviour every adapter shares, as one table run against each (test/adapters/helpers/drivers.ts): the
  * framework's real server and client over loopback, real receivers.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
-import { type AdapterDriver, adapterDrivers, type StartedServer } from './helpers/drivers.js'
-
-let receivers: TestReceiver[] = []
-let servers: StartedServer[] = []
-
-afterEach(async () => {
-  await Promise.all(servers.map(server => server.close()))
-  await Promise.all(receivers.map(receiver => receiver.close()))
-  receivers = []
-  servers = []
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args)
-  receivers.push(started)
-  return started
-}
+import { describe, expect, it } from 'vitest'
+import { onCleanup, receiver } from '../core/setup.js'
+import { type AdapterDriver, adapterDrivers } from './helpers/drivers.js'
 
 const byType = (requests: { json: any }[]) =>
   Object.fromEntries(requests.map(request => [request.json.type, request.json]))
@@ -28,7 +12,7 @@ const byType = (requests: { json: any }[]) =>
 describe.each(adapterDrivers.map(driver => [driver.name, driver] as [string, AdapterDriver]))('%s', (_name, driver) => {
   async function start(...args: Parameters<AdapterDriver['start']>) {
     const server = await driver.start(...args)
-    servers.push(server)
+    onCleanup(() => server.close())
     return server
   }
 

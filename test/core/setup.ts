@@ -1,6 +1,6 @@
-/** Shared fixtures of the core tests: receivers and wrapped dispatchers closed after each test. */
+/** Shared fixtures of the tests: receivers, wrapped dispatchers and servers closed after each test. */
 import { afterEach } from 'vitest'
-import { type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
+import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
 
 const cleanups: Array<() => Promise<unknown> | unknown> = []
 
@@ -19,9 +19,14 @@ export function track<T extends { close(): Promise<unknown> } | { webHooks: { cl
   return thing
 }
 
+/** Runs `cleanup` after the test (after those registered later). */
+export function onCleanup(cleanup: () => Promise<unknown> | unknown): void {
+  cleanups.push(cleanup)
+}
+
 /** A loopback receiver closed after the test. */
-export async function receiver(responder?: Responder): Promise<TestReceiver> {
-  return track(await startReceiver(responder))
+export async function receiver(...args: Parameters<typeof startReceiver>): Promise<TestReceiver> {
+  return track(await startReceiver(...args))
 }
 
 export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
