@@ -2,7 +2,7 @@
  * `normalizeConfig`: validates a public configuration once and resolves every default, so that nothing downstream
  * checks an option again. Errors are `WebHookConfigError`s with a stable code and the path of the bad field.
  */
-import { breakerSettings, queueSettings } from '../delivery/options.js'
+import { breakerSettings, queueSettings } from './normalize-engine.js'
 import { createSafeUrlPolicy } from '../security/safe-url.js'
 import type { WebHookErrorEvent, WebHookLogger, WebHooksConfig } from './types.js'
 import {
