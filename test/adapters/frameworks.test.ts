@@ -8,10 +8,12 @@ import { initTRPC } from '@trpc/server'
 import { createHTTPServer } from '@trpc/server/adapters/standalone'
 import jayson from 'jayson'
 import { Peer } from 'json-rpc-peer'
+import { JSONRPCServer } from 'json-rpc-2.0'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startPeerServer } from '../../examples/json-rpc-peer-server.js'
 import { type JaysonCallback, webHooksMethods } from '../../src/adapters/jayson/index.js'
+import { webHooksMiddleware } from '../../src/adapters/json-rpc-2.0/index.js'
 import { webHooksPeer } from '../../src/adapters/json-rpc-peer/index.js'
 import { webHooksTrpc } from '../../src/adapters/trpc/index.js'
 import { onCleanup, receiver } from '../core/setup.js'
@@ -153,6 +155,21 @@ describe('bad adapter options: a coded WebHookConfigError naming the option, at 
     code,
     path,
     message: expect.stringContaining(`${path}: must be`),
+  })
+
+  it('json-rpc-2.0: vetoErrorCode', async () => {
+    expect(() => webHooksMiddleware(config, { vetoErrorCode: '-32040' as never })).toThrow(
+      expect.objectContaining(refused('vetoErrorCode'))
+    )
+    // Nothing else broke: a good one serves calls.
+    const server = new JSONRPCServer()
+    server.addMethod('add', ({ a, b }: { a: number; b: number }) => a + b)
+    const good = webHooksMiddleware(config, { vetoErrorCode: -32001 })
+    server.applyMiddleware(good)
+    expect(await server.receive({ jsonrpc: '2.0', id: 1, method: 'add', params: { a: 1, b: 2 } })).toMatchObject({
+      result: 3,
+    })
+    await good.webHooks.close()
   })
 
   it('json-rpc-peer: vetoErrorCode and notifications', async () => {

@@ -14,6 +14,7 @@ import type {
 } from 'json-rpc-2.0'
 import type { WebHooksConfig } from '../../config/types.js'
 import { isWebHookError } from '../../errors/web-hook-error.js'
+import { checkJsonRpcCode } from '../check-options.js'
 import { type WebHooksController, withWebHooks } from '../../with-web-hooks.js'
 
 /**
@@ -108,6 +109,7 @@ export function webHooksMiddleware<ServerParams = void>(
   config: WebHooksConfig<ServerParams, unknown>,
   options: WebHooksMiddlewareOptions<ServerParams> = {}
 ): WebHooksMiddleware<ServerParams> {
+  checkJsonRpcCode(options.vetoErrorCode, 'vetoErrorCode')
   const vetoErrorCode = options.vetoErrorCode ?? WEB_HOOK_VETO_ERROR_CODE
   const contextual = (current: WebHooksConfig<ServerParams, unknown>): WebHooksConfig<Call<ServerParams>, unknown> => {
     const { user } = current
