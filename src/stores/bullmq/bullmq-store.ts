@@ -21,8 +21,6 @@ import { settle, type WebHookBullmqStoreOptions } from './options.js'
 import { backoffStrategy, createProcessor, type JobData } from './processor.js'
 import { PreIndex } from './pre-index.js'
 
-export type { WebHookBullmqCluster, WebHookBullmqStoreOptions } from './options.js'
-
 /** The BullMQ store: a {@link WebHookStore} that schedules deliveries itself, plus offline replay. */
 export interface WebHookBullmqStore extends WebHookStore {
   readonly kind: 'bullmq'
