@@ -45,8 +45,9 @@ async function until(check: () => Promise<boolean>, what: string, timeout = 10_0
 export async function startSentinel(): Promise<TestSentinel> {
   const dir = mkdtempSync(join(tmpdir(), 'rwh-sentinel-'))
   const name = 'rwh-master'
-  const master: TestRedis = await startRedis()
-  const replica: TestRedis = await startRedis()
+  // A full sync writes an RDB file in the server's directory: the temporary one.
+  const master: TestRedis = await startRedis({ dir })
+  const replica: TestRedis = await startRedis({ dir })
   await cli(replica.port, 'replicaof', '127.0.0.1', String(master.port))
   await until(
     async () => (await cli(replica.port, 'info', 'replication')).includes('master_link_status:up'),

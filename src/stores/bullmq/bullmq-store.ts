@@ -1,7 +1,8 @@
 /**
  * The BullMQ store (issue 7): a distributed queue on Redis. Any process enqueues; the workers of every process that
  * uses the store deliver, with BullMQ's own retries (job attempts + a backoff strategy returning the engine's delay),
- * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters.
+ * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters. Enqueues
+ * are batched per turn of the event loop, on one Redis, Sentinel or a Redis Cluster (issue 16).
  */
 import type { Queue, Worker } from 'bullmq'
 import type {
@@ -56,6 +57,11 @@ const REPORT_INTERVAL = 30_000
  * const store = bullmqStore({ connection: { host: 'redis.internal', port: 6379 } })
  * const rpc = withWebHooks(dispatch, { hooks, store })
  * for (const letter of await store.listDeadLetters()) console.log(letter.id, letter.code)
+ *
+ * @example
+ * // On a Redis Cluster (the prefix is a hash tag: `{bull}` by default), or behind Redis Sentinel.
+ * const clustered = bullmqStore({ cluster: { nodes: [{ host: 'redis-1.internal', port: 7000 }] } })
+ * const failover = bullmqStore({ connection: { sentinels: [{ host: 'sentinel-1', port: 26379 }], name: 'mymaster' } })
  */
 export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqStore {
   const settings = settle(options)
