@@ -4,7 +4,7 @@
  * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters. Enqueues
  * are batched per turn of the event loop, on one Redis, Sentinel or a Redis Cluster (issue 16).
  */
-import type { Queue, Worker } from 'bullmq'
+import type { Processor, Queue, Worker } from 'bullmq'
 import type {
   WebHookDeadLetter,
   WebHookStore,
@@ -16,9 +16,9 @@ import { listDeadLetters, replayDeadLetters, takeDeadLetters } from './dead-lett
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { within } from '../../delivery/within.js'
 import { AddBatch } from './batch.js'
-import { connect } from './connection.js'
+import { type Connections, connect } from './connection.js'
 import { bullmq } from './driver.js'
-import { settle, type WebHookBullmqStoreOptions } from './options.js'
+import { type BullmqSettings, settle, type WebHookBullmqStoreOptions } from './options.js'
 import { backoffStrategy, createProcessor, type JobData } from './processor.js'
 import { PreIndex } from './pre-index.js'
 
@@ -42,6 +42,38 @@ export interface WebHookBullmqStore extends WebHookStore {
 const MAX_ATTEMPTS = 10_000
 /** At most one "unreachable" report per this many ms. */
 const REPORT_INTERVAL = 30_000
+
+function startWorker(settings: BullmqSettings, connections: Connections, processor: Processor<JobData>) {
+  const { Worker } = bullmq()
+  return new Worker<JobData>(settings.queueName, processor, {
+    connection: connections.worker(),
+    prefix: settings.prefix,
+    concurrency: settings.concurrency,
+    // BullMQ's 30 s lock and stalled check left a killed worker's jobs waiting a minute or more (issue 13).
+    lockDuration: settings.lockDuration,
+    stalledInterval: settings.stalledInterval,
+    maxStalledCount: settings.maxStalledCount,
+    settings: { backoffStrategy },
+  })
+}
+
+/** Closes the worker, then the queue and the connections, each within a deadline (Redis may not answer). */
+async function shutdown(worker: Worker | undefined, queue: Queue, connections: Connections): Promise<void> {
+  if (worker !== undefined && !(await within(5000, worker.close()))) void worker.close(true).catch(() => {})
+  // Let a failing first connection settle while its error is still listened to (else it is thrown after close);
+  // a Redis that never answered does not hold close() up.
+  await within(
+    1000,
+    queue.waitUntilReady().catch(() => {})
+  )
+  // With Redis away, close() fails at once (commands fail fast): disconnect, or ioredis goes on reconnecting.
+  const closing = queue.close().then(
+    () => true,
+    () => false
+  )
+  if (!(await within(2000, closing)) || !(await closing)) void queue.disconnect().catch(() => {})
+  await within(2000, connections.close())
+}
 
 /**
  * Creates a store on Redis with BullMQ (optional peer dependencies: `npm i bullmq`). Several processes enqueue to one
@@ -67,7 +99,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   const settings = settle(options)
   const { prefix, queueName, maxDeadLetters } = settings
   const connections = connect(settings)
-  const { Queue, Worker } = bullmq()
+  const { Queue } = bullmq()
   const queue = new Queue<JobData>(queueName, { connection: connections.queue, prefix })
   let context: WebHookStoreContext | undefined
   let worker: Worker<JobData> | undefined
@@ -134,16 +166,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
     },
     run(engine: WebHookStoreWorker) {
       if (!settings.worker || worker !== undefined || closed) return
-      worker = new Worker<JobData>(queueName, createProcessor(queue, engine), {
-        connection: connections.worker(),
-        prefix,
-        concurrency: settings.concurrency,
-        // BullMQ's 30 s lock and stalled check left a killed worker's jobs waiting a minute or more (issue 13).
-        lockDuration: settings.lockDuration,
-        stalledInterval: settings.stalledInterval,
-        maxStalledCount: settings.maxStalledCount,
-        settings: { backoffStrategy },
-      })
+      worker = startWorker(settings, connections, createProcessor(queue, engine))
       worker.on('error', report)
     },
     listDeadLetters: ({ limit } = {}) => listDeadLetters(queue, limit),
@@ -152,20 +175,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
     async close() {
       if (closed) return
       closed = true
-      if (worker !== undefined && !(await within(5000, worker.close()))) void worker.close(true).catch(() => {})
-      // Let a failing first connection settle while its error is still listened to (else it is thrown after close);
-      // a Redis that never answered does not hold close() up.
-      await within(
-        1000,
-        queue.waitUntilReady().catch(() => {})
-      )
-      // With Redis away, close() fails at once (commands fail fast): disconnect, or ioredis goes on reconnecting.
-      const closing = queue.close().then(
-        () => true,
-        () => false
-      )
-      if (!(await within(2000, closing)) || !(await closing)) void queue.disconnect().catch(() => {})
-      await within(2000, connections.close())
+      await shutdown(worker, queue, connections)
     },
   }
 }
