@@ -19,6 +19,8 @@ interface Run {
   call: number
   /** Deliveries per second, from the first call to the last delivery. */
   throughput: number
+  /** CPU time of this process per delivery, µs (less sensitive than throughput to a shared machine). */
+  cpu: number
 }
 
 async function measure(url: string, store: WebHookStore | undefined): Promise<Run> {
@@ -28,6 +30,7 @@ async function measure(url: string, store: WebHookStore | undefined): Promise<Ru
   })
   // Let a store's start-up (open, worker) finish before timing.
   await sleep(200)
+  const cpuBefore = process.cpuUsage()
   const start = now()
   for (let index = 0; index < CALLS; index++) await call('vm.start', PARAMS)
   const calls = now() - start
@@ -39,8 +42,9 @@ async function measure(url: string, store: WebHookStore | undefined): Promise<Ru
     await sleep(5)
   }
   const elapsed = now() - start
+  const { user, system } = process.cpuUsage(cpuBefore)
   await call.webHooks.close({ timeout: 1000 })
-  return { call: (calls * 1e6) / CALLS, throughput: (CALLS * 1000) / elapsed }
+  return { call: (calls * 1e6) / CALLS, throughput: (CALLS * 1000) / elapsed, cpu: (user + system) / CALLS }
 }
 
 /** The write a SQLite store adds to the call path: `enqueue` of one delivery (an insert), then its `ack` (a delete). */
@@ -94,11 +98,16 @@ export async function stores(): Promise<Result> {
     }
     figures['memory ns/call'] = Math.round(memory.call)
     figures['memory deliveries/s'] = Math.round(memory.throughput)
+    figures['memory CPU µs/delivery'] = Math.round(memory.cpu)
     for (const [name, create] of runs) {
       const run = await measure(receiver.url, create())
       figures[`${name} ns/call`] = `${Math.round(run.call)} (${(run.call / memory.call).toFixed(2)}x memory)`
       figures[`${name} deliveries/s`] =
         `${Math.round(run.throughput)} (${(run.throughput / memory.throughput).toFixed(2)}x memory)`
+      // The BullMQ worker's own CPU per delivery (its Redis round trips); Redis' CPU is another process's.
+      if (name.startsWith('bullmq')) {
+        figures[`${name} CPU µs/delivery`] = `${Math.round(run.cpu)} (${(run.cpu / memory.cpu).toFixed(2)}x memory)`
+      }
     }
     if (redis === undefined) figures.bullmq = 'skipped: redis-server not installed'
   } finally {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bullmqStore, WebHookStoreError } from '../../src/stores/bullmq/index.js'
-import type { ReceivedRequest } from '../helpers/receiver.js'
-import { child, exited, freePort, onCleanup, receiver, uniqueIds, until, wrap } from './helpers.js'
+import { child, exited, expectPreBeforePost, freePort, onCleanup, receiver, uniqueIds, until, wrap } from './helpers.js'
 import { hasRedis, NO_REDIS_MESSAGE, startRedis, type TestRedis } from './redis.js'
 
 if (!hasRedis) console.warn(NO_REDIS_MESSAGE)
@@ -31,16 +30,6 @@ const hooks = (url: string) => [
   { method: 'a', type: 'pre' as const, url },
   { method: 'a', type: 'post' as const, url },
 ]
-
-/** Checks every call's post reached the receiver only after its pre was answered 2xx. */
-function expectPreBeforePost(requests: ReceivedRequest[], ok: (index: number) => boolean): void {
-  const preDone = new Map<string, number>()
-  requests.forEach((request, index) => {
-    const { type, callId } = request.json as { type: string; callId: string }
-    if (type === 'pre' && ok(index) && !preDone.has(callId)) preDone.set(callId, index)
-    if (type === 'post') expect(preDone.get(callId), `post of ${callId} before its pre`).toBeLessThan(index)
-  })
-}
 
 describe.skipIf(!hasRedis)(
   `bullmqStore (real redis-server on 127.0.0.1)${hasRedis ? '' : ` — ${NO_REDIS_MESSAGE}`}`,

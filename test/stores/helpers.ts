@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach } from 'vitest'
+import { afterEach, expect } from 'vitest'
 import { type WebHooksConfig, withWebHooks } from '../../src/index.js'
-import { type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
+import { type ReceivedRequest, type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
 
 const cleanups: Array<() => unknown> = []
 
@@ -117,4 +117,14 @@ export function child(name: string, args: string[]): Child {
 export function exited(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
   return new Promise(resolve => proc.once('exit', () => resolve()))
+}
+
+/** Checks every call's post reached the receiver only after its pre was answered 2xx. */
+export function expectPreBeforePost(requests: ReceivedRequest[], ok: (index: number) => boolean): void {
+  const preDone = new Map<string, number>()
+  requests.forEach((request, index) => {
+    const { type, callId } = request.json as { type: string; callId: string }
+    if (type === 'pre' && ok(index) && !preDone.has(callId)) preDone.set(callId, index)
+    if (type === 'post') expect(preDone.get(callId), `post of ${callId} before its pre`).toBeLessThan(index)
+  })
 }

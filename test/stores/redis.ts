@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { afterAll, beforeAll } from 'vitest'
 
 export const REDIS_BINARY = process.env.REDIS_SERVER ?? 'redis-server'
@@ -33,13 +34,16 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** Starts a `redis-server`, on `port` when given (a restart on the same address). */
-export async function startRedis(options: { port?: number } = {}): Promise<TestRedis> {
+/**
+ * Starts a `redis-server`, on `port` when given (a restart on the same address), its files (a replica's full sync
+ * writes one) in `dir` (default: the system's temporary directory).
+ */
+export async function startRedis(options: { port?: number; dir?: string } = {}): Promise<TestRedis> {
   const port = options.port ?? (await freePort())
   const proc: ChildProcess = spawn(
     REDIS_BINARY,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.dir ?? tmpdir() }
   )
   let output = ''
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 export { bullmqStore } from './bullmq-store.js'
-export type { WebHookBullmqStore, WebHookBullmqStoreOptions } from './bullmq-store.js'
+export type { WebHookBullmqStore } from './bullmq-store.js'
+export type {
+  WebHookBullmqCluster,
+  WebHookBullmqClusterTarget,
+  WebHookBullmqCommonOptions,
+  WebHookBullmqRedisTarget,
+  WebHookBullmqStoreOptions,
+} from './options.js'
 export { WebHookStoreError } from '../../errors/store-error.js'
 export type { WebHookStoreErrorCode } from '../../errors/store-error.js'
 export type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery } from '../../delivery/store-types.js'
