@@ -268,6 +268,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       return closing
     },
     stats: () => engine.stats(),
+    history: query => engine.history(query),
     replay: ids => engine.replay(ids),
     on: (event, listener) => engine.on(event, listener),
   }

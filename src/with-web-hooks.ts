@@ -367,6 +367,7 @@ export function withWebHooks<F extends WebHookDispatcher>(
       return closed
     },
     stats: () => hooks.stats(),
+    history: query => hooks.history(query),
     replay: ids => hooks.replay(ids),
     on: (event, listener) => hooks.on(event, listener),
   }
