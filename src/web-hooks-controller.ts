@@ -3,6 +3,7 @@
  */
 import type { WebHooksConfig } from './config/types.js'
 import type { WebHookHistory, WebHookHistoryQuery } from './delivery/history-types.js'
+import type { WebHookDeadLetter } from './delivery/store-types.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookStats } from './delivery/types.js'
 
 /** The controller at `.webHooks` of a wrapped dispatcher (and of `createWebHooks`). */
@@ -39,6 +40,13 @@ export interface WebHooksController<Context = any, Params = any> {
    * Queues dead letters again (all, or those with these ids), attempts reset; resolves with how many were queued.
    */
   replay(ids?: readonly string[]): Promise<number>
+  /**
+   * The store's dead letters (deliveries given up), oldest first, at most `limit`: what `replay()` can queue again.
+   * With the memory store, those it keeps (`maxDeadLetters`).
+   */
+  deadLetters(options?: { limit?: number }): Promise<WebHookDeadLetter[]>
+  /** Whether `close()` was called. */
+  readonly closed: boolean
   /** Listens to a delivery event; returns a function that removes the listener. */
   on<E extends keyof WebHookDeliveryEventMap>(
     event: E,

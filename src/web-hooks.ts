@@ -270,6 +270,10 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
     stats: () => engine.stats(),
     history: query => engine.history(query),
     replay: ids => engine.replay(ids),
+    deadLetters: options => engine.deadLetters(options),
+    get closed() {
+      return closed
+    },
     on: (event, listener) => engine.on(event, listener),
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { WebHookHistory, WebHookHistoryQuery } from './history-types.js'
+import type { WebHookDeadLetter } from './store-types.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
 
 /**
@@ -57,4 +58,6 @@ export interface DeliveryEngine {
    * reset; resolves with how many were queued (those whose endpoint is no longer configured stay out).
    */
   replay(ids?: readonly string[]): Promise<number>
+  /** The store's dead letters, oldest first (at most `limit`). */
+  deadLetters(options?: { limit?: number }): Promise<WebHookDeadLetter[]>
 }

@@ -214,6 +214,10 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     replay(ids) {
       return journal.replay(ids)
     },
+
+    deadLetters(options = {}) {
+      return journal.deadLetters(options.limit)
+    },
   }
 
   /** Stops intake, drains until `timeout`, then ends what is left and returns the undelivered. */
