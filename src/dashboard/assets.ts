@@ -56,6 +56,7 @@ export function page(token: string, readOnly: boolean): string {
 <meta name="rwh-csrf" content="${escapeAttribute(token)}">
 <meta name="rwh-read-only" content="${readOnly}">
 <title>Web hooks</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="app.css">
 <script src="app.js" defer></script>
 </head>

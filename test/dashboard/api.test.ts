@@ -2,36 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createDashboard, WebHookDashboardError } from '../../src/dashboard/index.js'
 import { WebHookConfigError, withWebHooks } from '../../src/index.js'
 import { receiver, track } from '../core/setup.js'
-import { ADAPTERS, serveDashboard, session, until } from './helpers.js'
-
-const retry = { retries: 1, minDelay: 5, maxDelay: 5, jitter: false }
-
-/** A dispatcher with a healthy and a failing endpoint (credentials, a secret and a header on the failing one). */
-async function twoEndpoints() {
-  const ok = await receiver()
-  const bad = await receiver(() => ({ status: 500 }))
-  const call = track(
-    withWebHooks(async () => 1, {
-      hooks: [
-        { method: 'vm.start', type: 'pre', url: `${ok.url}/ok`, format: 'json' },
-        {
-          method: 'vm.stop',
-          type: 'pre',
-          url: `http://admin:hunter2@127.0.0.1:${bad.port}/bad`,
-          format: 'json',
-          secret: 'whsec_dGhpcyBpcyBhIHNlY3JldCBrZXkgb2YgMzIgYnl0ZXM=',
-          headers: { 'x-api-key': 'header-value-never-shown' },
-          retry,
-        },
-      ],
-    })
-  )
-  await call('vm.start', {}, undefined)
-  await call('vm.stop', {}, undefined)
-  await until(() => call.webHooks.stats().endpoints[`${bad.url}/bad`]?.failed === 1)
-  await ok.waitFor(1)
-  return { ok, bad, call }
-}
+import { ADAPTERS, serveDashboard, session, twoEndpoints, until } from './helpers.js'
 
 describe('createDashboard options', () => {
   it('requires authorize (a function or explicit none)', () => {

@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { createDashboard, type WebHookDashboard, type WebHookDashboardOptions } from '../../src/dashboard/index.js'
-import type { WebHooksController } from '../../src/index.js'
-import { onCleanup } from '../core/setup.js'
+import { type WebHooksConfig, type WebHooksController, withWebHooks } from '../../src/index.js'
+import { onCleanup, receiver, track } from '../core/setup.js'
 
 export interface ServedDashboard {
   /** The page's URL (base path and trailing slash). */
@@ -61,4 +61,37 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > end) throw new Error('timed out waiting')
     await new Promise(resolve => setTimeout(resolve, 10))
   }
+}
+
+const retry = { retries: 1, minDelay: 5, maxDelay: 5, jitter: false }
+
+/**
+ * A dispatcher with a healthy endpoint (`vm.start` → `ok`) and a failing one (`vm.stop` → `bad`, answering 500, with
+ * URL credentials, a secret and a header that must never reach the page); one call of each made, settled.
+ */
+export async function twoEndpoints(config: Partial<WebHooksConfig> = {}) {
+  const ok = await receiver()
+  const bad = await receiver(() => ({ status: 500 }))
+  const call = track(
+    withWebHooks(async () => 1, {
+      ...config,
+      hooks: [
+        { method: 'vm.start', type: 'pre', url: `${ok.url}/ok`, format: 'json' },
+        {
+          method: 'vm.stop',
+          type: 'pre',
+          url: `http://admin:hunter2@127.0.0.1:${bad.port}/bad`,
+          format: 'json',
+          secret: 'whsec_dGhpcyBpcyBhIHNlY3JldCBrZXkgb2YgMzIgYnl0ZXM=',
+          headers: { 'x-api-key': 'header-value-never-shown' },
+          retry,
+        },
+      ],
+    })
+  )
+  await call('vm.start', {}, undefined)
+  await call('vm.stop', {}, undefined)
+  await until(() => call.webHooks.stats().endpoints[`${bad.url}/bad`]?.failed === 1)
+  await ok.waitFor(1)
+  return { ok, bad, call }
 }
