@@ -30,7 +30,7 @@ export interface AttemptFacts {
 }
 
 export class DeliveryHistory {
-  #ring: (WebHookAttemptRecord | undefined)[]
+  #ring: (Kept | undefined)[]
   #next = 0
   readonly #bodies = new Map<string, string>()
   #bodyChars = 0
@@ -66,8 +66,8 @@ export class DeliveryHistory {
   }
 
   /** The most recent records, newest first. */
-  #newest(limit: number, query: WebHookHistoryQuery = {}): WebHookAttemptRecord[] {
-    const records: WebHookAttemptRecord[] = []
+  #newest(limit: number, query: WebHookHistoryQuery = {}): Kept[] {
+    const records: Kept[] = []
     for (let i = 1; i <= this.size && records.length < limit; i++) {
       const record = this.#ring[(this.#next - i + this.size) % this.size]
       if (record === undefined) break
@@ -79,7 +79,8 @@ export class DeliveryHistory {
   attempt({ job, outcome, duration, error }: AttemptFacts, now = Date.now()): void {
     if (this.size === 0) return
     const { delivery } = job
-    const record: WebHookAttemptRecord = {
+    // One shape for every record (absent fields undefined, left out when read): cheap on the delivery path.
+    const record: Kept = {
       at: now,
       deliveryId: delivery.id,
       callId: delivery.callId,
@@ -88,10 +89,11 @@ export class DeliveryHistory {
       type: delivery.type,
       attempt: job.attempts,
       outcome,
-      ...(job.status === undefined ? {} : { status: job.status }),
+      status: job.status,
       duration: Math.round(duration * 100) / 100,
-      ...(error === undefined ? {} : { errorCode: error.code, error: error.message }),
-      ...(job.redirectedTo === undefined ? {} : { redirectedTo: job.redirectedTo }),
+      errorCode: error?.code,
+      error: error?.message,
+      redirectedTo: job.redirectedTo,
     }
     this.#ring[this.#next] = record
     this.#next = (this.#next + 1) % this.size
@@ -112,7 +114,7 @@ export class DeliveryHistory {
   /** A copy of what the query selects. */
   read(query: WebHookHistoryQuery = {}, now = Date.now()): WebHookHistory {
     if (this.size === 0) return { enabled: false, at: now, size: 0, attempts: [], endpoints: {} }
-    const attempts = this.#newest(query.limit ?? DEFAULT_LIMIT, query).map(record => ({ ...record }))
+    const attempts = this.#newest(query.limit ?? DEFAULT_LIMIT, query).map(publicRecord)
     const endpoints: Record<string, WebHookEndpointHistory> = {}
     for (const [url, counters] of this.#endpoints) {
       if (now - counters.lastAt > HOUR) {
@@ -147,6 +149,7 @@ export class DeliveryHistory {
     if (body.length > BODY_MAX || this.#bodies.has(id)) return
     this.#bodies.set(id, body)
     this.#bodyChars += body.length
+    if (this.#bodyChars <= BODY_BUDGET) return
     for (const [oldest, kept] of this.#bodies) {
       if (this.#bodyChars <= BODY_BUDGET) break
       this.#bodies.delete(oldest)
@@ -155,7 +158,17 @@ export class DeliveryHistory {
   }
 }
 
-function matches(record: WebHookAttemptRecord, query: WebHookHistoryQuery): boolean {
+/** A record as kept: every optional field present, `undefined` when absent. */
+type Kept = { [K in keyof WebHookAttemptRecord]-?: WebHookAttemptRecord[K] | undefined }
+
+/** A copy without the absent fields. */
+function publicRecord(record: Kept): WebHookAttemptRecord {
+  const copy: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) copy[key] = value
+  return copy as unknown as WebHookAttemptRecord
+}
+
+function matches(record: Kept, query: WebHookHistoryQuery): boolean {
   return (
     (query.url === undefined || record.url === query.url) &&
     (query.method === undefined || record.method === query.method) &&
