@@ -367,7 +367,7 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
 /** The delivery history (`history`): how much of it is kept. */
 export interface WebHookHistoryOptions {
   /**
-   * Attempts kept, newest first (about 300 bytes each, docs/performance.md); the most recent bodies are kept too, about
+   * Attempts kept, newest first (about 270 bytes each, docs/performance.md); the most recent bodies are kept too, about
    * 1 MiB in all.
    * @default 2000
    */

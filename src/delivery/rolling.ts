@@ -1,6 +1,6 @@
 /**
  * One endpoint's rolling counters (issue 15): per-second buckets over the last 5 minutes (the chart's series and the
- * 5-minute counts) and per-minute buckets over the last hour. Fixed typed arrays: about 14 KiB per endpoint, whatever
+ * 5-minute counts) and per-minute buckets over the last hour. Fixed typed arrays: about 26 KiB per endpoint, whatever
  * the traffic. A bucket is reset when its slot comes round again (its stamp says which second or minute it holds).
  */
 import type { WebHookSeries, WebHookWindowCounts } from './history-types.js'
