@@ -1,5 +1,5 @@
 /** The fetch adapter (Hono, Bun, Deno, workers): moves bytes, the router decides. */
-import type { DashboardRequest } from './http.js'
+import { type DashboardRequest, OUTSIDE } from './http.js'
 import type { Router } from './router.js'
 
 async function readBody(request: Request, limit: number): Promise<string | 'too large'> {
@@ -22,7 +22,7 @@ async function readBody(request: Request, limit: number): Promise<string | 'too 
 
 export function toRequest(request: Request, basePath: string): DashboardRequest {
   const url = new URL(request.url)
-  const inside = url.pathname.startsWith(basePath)
+  const rest = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : OUTSIDE
   const headers: Record<string, string> = {}
   request.headers.forEach((value, name) => {
     headers[name] = value
@@ -31,7 +31,8 @@ export function toRequest(request: Request, basePath: string): DashboardRequest 
   headers.host ??= url.host
   return {
     method: request.method,
-    path: inside ? url.pathname.slice(basePath.length) : '/\u0000outside',
+    // `/hooksfoo` under `/hooks` is outside too.
+    path: rest === '' || rest.startsWith('/') ? rest : OUTSIDE,
     query: url.searchParams,
     headers,
     raw: request,

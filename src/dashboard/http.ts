@@ -5,6 +5,9 @@
 import type { IncomingMessage } from 'node:http'
 import { WebHookDashboardError, type WebHookDashboardErrorCode } from '../errors/dashboard-error.js'
 
+/** The path of a request outside the base path: no route has it (answered 404 once authorized). */
+export const OUTSIDE = '/\u0000outside'
+
 /** A request as the adapters hand it over. */
 export interface DashboardRequest {
   method: string

@@ -1,7 +1,7 @@
 /** The node:http adapter (node:http, Express, Fastify's raw request and reply): moves bytes, the router decides. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import type { DashboardRequest } from './http.js'
+import { type DashboardRequest, OUTSIDE } from './http.js'
 import type { Router } from './router.js'
 
 type NodeRequest = IncomingMessage & { baseUrl?: string; originalUrl?: string; body?: unknown }
@@ -33,17 +33,17 @@ function readBody(req: NodeRequest, limit: number): Promise<string | 'too large'
 }
 
 /** The mount point: `basePath`, else Express's `req.baseUrl` (req.url is then already relative to it). */
-export function toRequest(req: NodeRequest, basePath: string | undefined): DashboardRequest | undefined {
+export function toRequest(req: NodeRequest, basePath: string | undefined): DashboardRequest {
   const url = new URL(req.url ?? '/', 'http://localhost')
   const fullPath = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost').pathname
   let path = url.pathname
   if (basePath !== undefined) {
-    if (!fullPath.startsWith(basePath)) return undefined
-    path = fullPath.slice(basePath.length)
+    path = fullPath.startsWith(basePath) ? fullPath.slice(basePath.length) : OUTSIDE
   } else if (req.baseUrl !== undefined && req.originalUrl !== undefined) {
     path = fullPath.slice(req.baseUrl.length)
   }
-  if (path !== '' && !path.startsWith('/')) return undefined
+  // `/hooksfoo` under `/hooks` is outside too.
+  if (path !== '' && !path.startsWith('/')) path = OUTSIDE
   return {
     method: req.method ?? 'GET',
     path,
@@ -58,8 +58,7 @@ export function toRequest(req: NodeRequest, basePath: string | undefined): Dashb
 
 export function createNodeHandler(router: Router, basePath: string | undefined) {
   return async (req: NodeRequest, res: ServerResponse): Promise<void> => {
-    const request = toRequest(req, basePath) ?? { ...toRequest(req, undefined)!, path: '/\u0000outside' }
-    const response = await router.handle(request)
+    const response = await router.handle(toRequest(req, basePath))
     if (res.headersSent || res.destroyed) return
     if ('stream' in response) {
       res.writeHead(response.status, response.headers)
