@@ -14,8 +14,8 @@ test('history(), deadLetters() and the dashboard are typed', () => {
   const history = call.webHooks.history({ outcome: 'failed', limit: 5 })
   expectTypeOf(history).toEqualTypeOf<WebHookHistory>()
   expectTypeOf(history.attempts[0]!.outcome).toEqualTypeOf<WebHookAttemptOutcome>()
-  expectTypeOf(history.endpoints['x']!.last5m).toEqualTypeOf<WebHookWindowCounts>()
-  expectTypeOf(history.endpoints['x']!.last5m.successRate).toEqualTypeOf<number | null>()
+  expectTypeOf(history.endpoints['https://hooks.example/']!.last5m).toEqualTypeOf<WebHookWindowCounts>()
+  expectTypeOf(history.endpoints['https://hooks.example/']!.last5m.successRate).toEqualTypeOf<number | null>()
   expectTypeOf(call.webHooks.deadLetters()).resolves.toEqualTypeOf<WebHookDeadLetter[]>()
   expectTypeOf(call.webHooks.closed).toBeBoolean()
   // @ts-expect-error: not an outcome
