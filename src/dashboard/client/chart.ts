@@ -41,5 +41,17 @@ export function Chart({ endpoint, start }: { endpoint: OverviewEndpoint; start: 
   useEffect(() => {
     plot.current?.setData(data)
   })
-  return html('div', { class: 'chart', ref: element, title: 'last 5 minutes: delivered/s, failed/s, mean latency' })
+  return html(
+    'figure',
+    { class: 'chart' },
+    html('div', { ref: element }),
+    html(
+      'figcaption',
+      null,
+      'last 5 min: ',
+      html('span', { class: 'key key-delivered' }, 'delivered/s'),
+      html('span', { class: 'key key-failed' }, 'failed attempts/s'),
+      html('span', { class: 'key key-latency' }, 'mean latency (ms, right)')
+    )
+  )
 }
