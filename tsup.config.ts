@@ -19,6 +19,8 @@ const entry: Options['entry'] = {
   // bullmq with its ioredis), external like every dependency.
   sqlite: 'src/stores/sqlite/index.ts',
   bullmq: 'src/stores/bullmq/index.ts',
+  // `rpc-web-hooks/dashboard` (issue 15): the handlers; the page they serve is built below.
+  dashboard: 'src/dashboard/index.ts',
 }
 
 const common: Options = {
@@ -49,5 +51,17 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['better-sqlite3', 'bullmq', 'ioredis'],
+  },
+  // The dashboard's page (issue 15): one minified browser script with Preact, htm and uPlot inside, and its CSS, in
+  // dist/dashboard-assets/, read by src/dashboard/assets.ts. Nothing from a CDN: it works offline.
+  {
+    entry: { app: 'src/dashboard/client/main.ts' },
+    outDir: 'dist/dashboard-assets',
+    format: ['iife'],
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    noExternal: [/.*/],
+    outExtension: () => ({ js: '.js' }),
   },
 ])

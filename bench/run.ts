@@ -2,6 +2,7 @@
  * `npm run bench`: the delivery engine's bars (issue 3), each measured against a baseline in the same run.
  * `npm run bench -- throughput memory` runs only those.
  */
+import { history } from './history.js'
 import { largeParam } from './large-param.js'
 import { memory } from './memory.js'
 import { overhead } from './overhead.js'
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<Result>> = {
   largeParam,
   telemetry,
   scaling,
+  history,
 }
 const selected = process.argv.slice(2).filter(name => name in benches)
 

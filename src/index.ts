@@ -40,6 +40,7 @@ export type {
   WebHookSafeUrlOptions,
   WebHookQueueOptions,
   WebHookBreakerOptions,
+  WebHookHistoryOptions,
 } from './config/types.js'
 export type {
   WebHookPayload,
@@ -78,6 +79,15 @@ export type {
   WebHookStoreWorker,
   WebHookStoreAttemptResult,
 } from './delivery/types.js'
+export type {
+  WebHookAttemptOutcome,
+  WebHookAttemptRecord,
+  WebHookWindowCounts,
+  WebHookSeries,
+  WebHookEndpointHistory,
+  WebHookHistoryQuery,
+  WebHookHistory,
+} from './delivery/history-types.js'
 export { undiciTransport } from './delivery/transports/undici.js'
 export type {
   WebHookUndiciTransportOptions,

@@ -268,7 +268,12 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       return closing
     },
     stats: () => engine.stats(),
+    history: query => engine.history(query),
     replay: ids => engine.replay(ids),
+    deadLetters: options => engine.deadLetters(options),
+    get closed() {
+      return closed
+    },
     on: (event, listener) => engine.on(event, listener),
   }
 }

@@ -367,7 +367,12 @@ export function withWebHooks<F extends WebHookDispatcher>(
       return closed
     },
     stats: () => hooks.stats(),
+    history: query => hooks.history(query),
     replay: ids => hooks.replay(ids),
+    deadLetters: options => hooks.deadLetters(options),
+    get closed() {
+      return closed !== undefined
+    },
     on: (event, listener) => hooks.on(event, listener),
   }
   return Object.assign(wrapped, { webHooks: controller }) as WithWebHooks<F>

@@ -1,12 +1,12 @@
 /**
- * Normalisation of the engine-level options, `queue` and `breaker`: validated (each a `WebHookConfigError` naming its
+ * Normalisation of the engine-level options, `queue`, `breaker` and `history`: validated (each a `WebHookConfigError` naming its
  * path) and their defaults filled in. Called once by `normalizeConfig`.
  */
 import type { BreakerOptions } from '../delivery/breaker.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import { MAX_DURATION } from '../validation/check.js'
 import type { QueueSettings } from './normalized.js'
-import type { WebHookBreakerOptions, WebHookQueueOptions } from './types.js'
+import type { WebHookBreakerOptions, WebHookHistoryOptions, WebHookQueueOptions } from './types.js'
 
 export const DEFAULT_QUEUE: QueueSettings = {
   maxSize: 100_000,
@@ -60,4 +60,22 @@ export function breakerSettings(breaker: false | WebHookBreakerOptions | undefin
     threshold: breaker?.threshold ?? DEFAULT_BREAKER.threshold,
     cooldown: breaker?.cooldown ?? DEFAULT_BREAKER.cooldown,
   }
+}
+
+export const DEFAULT_HISTORY_SIZE = 2000
+/** An upper bound, so that a typo cannot allocate gigabytes: about 300 MB of attempts. */
+const MAX_HISTORY = 1_000_000
+
+/** Validates `history` and fills in its default; `false` when off. Throws `WebHookConfigError` (`history.size`). */
+export function historySettings(history: false | WebHookHistoryOptions | undefined): number | false {
+  if (history === false) return false
+  const size = history?.size
+  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_HISTORY)) {
+    throw new WebHookConfigError(
+      'ERR_WEB_HOOK_CONFIG_VALUE',
+      'history.size',
+      `must be an integer from 1 to ${MAX_HISTORY} (attempts kept), got ${JSON.stringify(size)}; remove it to use the default (${DEFAULT_HISTORY_SIZE}) or set \`history: false\``
+    )
+  }
+  return history?.size ?? DEFAULT_HISTORY_SIZE
 }

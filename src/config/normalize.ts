@@ -2,7 +2,7 @@
  * `normalizeConfig`: validates a public configuration once and resolves every default, so that nothing downstream
  * checks an option again. Errors are `WebHookConfigError`s with a stable code and the path of the bad field.
  */
-import { breakerSettings, queueSettings } from './normalize-engine.js'
+import { breakerSettings, historySettings, queueSettings } from './normalize-engine.js'
 import { createSafeUrlPolicy } from '../security/safe-url.js'
 import type { WebHookErrorEvent, WebHookLogger, WebHooksConfig } from './types.js'
 import {
@@ -22,6 +22,7 @@ import { endpointOf, stripCredentials } from './display-url.js'
 import { checkKnownKeys } from '../validation/known-keys.js'
 import {
   BREAKER_KEYS,
+  HISTORY_KEYS,
   CONFIG_KEYS,
   EVENT_NAMES,
   HOOK_KEYS,
@@ -188,6 +189,7 @@ export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
 
   checkObjectOption(source, 'queue', 'no', QUEUE_KEYS)
   checkObjectOption(source, 'breaker', 'false', BREAKER_KEYS)
+  checkObjectOption(source, 'history', 'false', HISTORY_KEYS)
   checkObjectOption(source, 'safeUrls', 'any', SAFE_URL_KEYS)
   checkObjectOption(source, 'on', 'no', EVENT_NAMES)
   if (isObject(source.on)) {
@@ -210,6 +212,7 @@ export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
     // Validated here with the rest, so that `configure()` refuses a bad value before anything changes.
     queue: queueSettings(isUnset(source.queue) ? undefined : config.queue),
     breaker: breakerSettings(isUnset(source.breaker) ? undefined : config.breaker),
+    history: historySettings(isUnset(source.history) ? undefined : config.history),
     safeUrls: createSafeUrlPolicy(isUnset(source.safeUrls) ? undefined : config.safeUrls),
   }
 }

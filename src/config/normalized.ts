@@ -90,6 +90,8 @@ export interface ResolvedConfig {
   queue: QueueSettings
   /** Breaker settings, or `false` when off. */
   breaker: BreakerOptions | false
+  /** Attempts the history keeps, or `false` when off. */
+  history: number | false
   /** The safe-URL policy, or `undefined` when `safeUrls` is off. */
   safeUrls: SafeUrlPolicy | undefined
 }

@@ -9,6 +9,7 @@ import type {
   HookConfig,
   WebHookBreakerOptions,
   WebHookDeliveryOptions,
+  WebHookHistoryOptions,
   WebHookQueueOptions,
   WebHookRedactOptions,
   WebHookRetryOptions,
@@ -44,6 +45,7 @@ export const CONFIG_KEYS = [
   'store',
   'on',
   'telemetry',
+  'history',
 ] as const satisfies Keys<WebHooksConfig>
 
 export const HOOK_KEYS = [
@@ -83,6 +85,8 @@ export const QUEUE_KEYS = [
 
 export const BREAKER_KEYS = ['threshold', 'cooldown'] as const satisfies Keys<WebHookBreakerOptions>
 
+export const HISTORY_KEYS = ['size'] as const satisfies Keys<WebHookHistoryOptions>
+
 export const SAFE_URL_KEYS = ['allow', 'lookup'] as const satisfies Keys<WebHookSafeUrlOptions>
 
 export const EVENT_NAMES = [
@@ -112,6 +116,7 @@ export type OptionListsComplete = [
   NoneUnlisted<Unlisted<WebHookBreakerOptions, typeof BREAKER_KEYS>>,
   NoneUnlisted<Unlisted<WebHookSafeUrlOptions, typeof SAFE_URL_KEYS>>,
   NoneUnlisted<Unlisted<WebHookDeliveryEventMap, typeof EVENT_NAMES>>,
+  NoneUnlisted<Unlisted<WebHookHistoryOptions, typeof HISTORY_KEYS>>,
 ]
 
 /** Retry options set beside `retry` instead of in it (at the top level or on a hook). */

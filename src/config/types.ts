@@ -345,6 +345,12 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
   /** Circuit breaker per endpoint; `false` turns it off. */
   breaker?: false | WebHookBreakerOptions
   /**
+   * The history of recent attempts and per-endpoint rolling counters, read by `webHooks.history()` and the dashboard
+   * (`rpc-web-hooks/dashboard`); `false` turns it off (nothing recorded, `history()` says `enabled: false`).
+   * @default { size: 2000 }
+   */
+  history?: false | WebHookHistoryOptions
+  /**
    * How requests are sent.
    * @default undiciTransport() on Node
    */
@@ -356,4 +362,14 @@ export interface WebHooksConfig<Context = any, Params = any> extends WebHookDeli
   store?: WebHookStore
   /** Listeners of delivery events, keyed by event name (also available as `.webHooks.on`). */
   on?: { [E in keyof WebHookDeliveryEventMap]?: (event: WebHookDeliveryEventMap[E]) => void }
+}
+
+/** The delivery history (`history`): how much of it is kept. */
+export interface WebHookHistoryOptions {
+  /**
+   * Attempts kept, newest first (about 270 bytes each, docs/performance.md); the most recent bodies are kept too, about
+   * 1 MiB in all.
+   * @default 2000
+   */
+  size?: number
 }

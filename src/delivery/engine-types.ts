@@ -3,6 +3,8 @@
  * Internal: not exported from the package.
  */
 import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from '../config/normalized.js'
+import type { WebHookHistory, WebHookHistoryQuery } from './history-types.js'
+import type { WebHookDeadLetter } from './store-types.js'
 import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
 
 /**
@@ -45,6 +47,8 @@ export interface DeliveryEngine {
   /** Stop intake, drain until the timeout, return what was not delivered. */
   close(options?: { timeout?: number }): Promise<WebHookCloseResult>
   stats(): WebHookStats
+  /** Recent attempts and per-endpoint rolling counters (history.ts). */
+  history(query?: WebHookHistoryQuery): WebHookHistory
   on<E extends keyof WebHookDeliveryEventMap>(
     event: E,
     listener: (event: WebHookDeliveryEventMap[E]) => void
@@ -54,4 +58,6 @@ export interface DeliveryEngine {
    * reset; resolves with how many were queued (those whose endpoint is no longer configured stay out).
    */
   replay(ids?: readonly string[]): Promise<number>
+  /** The store's dead letters, oldest first (at most `limit`). */
+  deadLetters(options?: { limit?: number }): Promise<WebHookDeadLetter[]>
 }

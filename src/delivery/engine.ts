@@ -9,6 +9,7 @@ import type { DeliveryEngine } from './engine-types.js'
 import { Endpoint, type Job } from './endpoint.js'
 import { flatten, infoOf, jobFromStored, newJob } from './job.js'
 import { DeliveryEvents } from './events.js'
+import { DeliveryHistory } from './history.js'
 import { createJournal, type Journal } from './journal.js'
 import type { Accepted } from './engine-types.js'
 import { createLoop, type LoopState } from './loop.js'
@@ -32,6 +33,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     state.transport = undiciTransport(state.safeUrls === undefined ? {} : { lookup: state.safeUrls.lookup })
     state.connectTimeCheck = !proxyInUse()
   }
+  const history = new DeliveryHistory(config.history)
   const events = new DeliveryEvents((error, event) =>
     config.logger?.warn('web hook event listener threw', { event, error })
   )
@@ -41,7 +43,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     safeUrls: config.safeUrls,
     transport: config.transport as WebHookTransport,
     connectTimeCheck: false,
-    report: createReporter(config, events),
+    report: createReporter(config, events, history),
     journal: undefined as unknown as Journal,
     endpoints: new Map<string, Endpoint>(),
     pendingTotal: 0,
@@ -177,6 +179,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
         }
       }
       source = next.source
+      history.resize(next.history)
       indexHooks(next.hooks)
       for (const endpoint of endpoints.values()) {
         endpoint.reconfigure(hooksByEndpoint.get(endpoint.key), breaker)
@@ -204,8 +207,16 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
       return events.on(event, listener)
     },
 
+    history(query) {
+      return history.read(query)
+    },
+
     replay(ids) {
       return journal.replay(ids)
+    },
+
+    deadLetters(options = {}) {
+      return journal.deadLetters(options.limit)
     },
   }
 

@@ -12,7 +12,7 @@ import { memoryStore } from './memory-store.js'
 import type { QueueSettings } from '../config/normalized.js'
 import { StoreBuffer } from './store-buffer.js'
 import { within } from './within.js'
-import type { WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
+import type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
 
 /** A durable store leases deliveries for this long, ms. */
 const LEASE_MS = 5 * 60_000
@@ -47,6 +47,8 @@ export interface Journal {
   /** Not delivered at close: a durable store keeps it for the next start. */
   keep(job: Job): void
   replay(ids?: readonly string[]): Promise<number>
+  /** The store's dead letters, oldest first. */
+  deadLetters(limit: number | undefined): Promise<WebHookDeadLetter[]>
   /** Stop leasing (close). */
   stop(): void
   /** Close: gives deliveries not yet confirmed by a scheduling store up to `ms` to get there (see `StoreBuffer`). */
@@ -251,6 +253,9 @@ export function createJournal(
         if (taken === 'queued' || taken === 'spilled') count++
       }
       return count
+    },
+    async deadLetters(limit) {
+      return store.listDeadLetters(limit === undefined ? {} : { limit })
     },
     stop,
     async settle(ms) {

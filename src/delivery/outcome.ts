@@ -3,7 +3,7 @@
  * `Retry-After` or the policy's backoff), `gone` (410: the endpoint is retired), `vetoed` (a veto hook's refusal: the
  * gate working, not a failure) or `failed` (given up). The effects
  * every store shares follow from it here too: the endpoint's counters and latency, its breaker, its rate-limit pause
- * and adaptive concurrency (`throttle.ts`), and the events and logs of the attempt. What differs is only where the delivery goes next, which the caller does with the outcome:
+ * and adaptive concurrency (`throttle.ts`), and the events, logs and history (`history.ts`) of the attempt. What differs is only where the delivery goes next, which the caller does with the outcome:
  * the in-memory loop (`loop.ts`) queues the retry or ends the job; a store that schedules itself (`store-worker.ts`)
  * hands the outcome back to the store.
  */
@@ -90,6 +90,7 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
       report.failed(job, 0, undefined)
       break
   }
+  report.attempted({ job, outcome: outcome.kind, duration: attempt.duration, error: job.error })
   return outcome
 }
 

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/normalized.js'
 import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
+import type { AttemptFacts, DeliveryHistory } from './history.js'
 import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
 import { parseVetoReason } from '../veto/refusal.js'
 
@@ -16,6 +17,8 @@ export interface Reporter {
   failed(job: Job, attemptsLeft: number, nextRetryAt: number | undefined): void
   givenUp(job: Job, error: WebHookDeliveryFailure): void
   vetoed(job: Job, status: number): void
+  /** Every attempt's end, once its outcome is decided (outcome.ts): recorded in the history. */
+  attempted(facts: AttemptFacts): void
   dropped(job: Job, reason: WebHookDropReason, delivery: WebHookDeliveryInfo): void
   paused(endpoint: Endpoint): void
   resumed(endpoint: Endpoint): void
@@ -25,7 +28,11 @@ export interface Reporter {
 /** At most one drop warning per endpoint per this many ms (a down endpoint can drop thousands a second). */
 const DROP_LOG_INTERVAL = 1000
 
-export function createReporter(config: ResolvedConfig, events: DeliveryEvents): Reporter {
+export function createReporter(
+  config: ResolvedConfig,
+  events: DeliveryEvents,
+  history: DeliveryHistory | undefined
+): Reporter {
   const { logger, onError } = config
   const lastDropLog = new Map<string, { at: number; count: number }>()
 
@@ -104,6 +111,7 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
       }
       // XO's message for a failed hook.
       log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })
+      history?.ended(job, 'failed')
       events.emit('delivery:given-up', event)
       callOnError(job, error)
     },
@@ -134,9 +142,13 @@ export function createReporter(config: ResolvedConfig, events: DeliveryEvents): 
       } else {
         last.count++
       }
+      history?.ended(job, 'dropped')
       events.emit('delivery:dropped', { reason, delivery })
       job.delivery.hook.telemetry?.count('dropped', job.delivery, endpoint.url)
       if (job.error !== undefined) callOnError(job, job.error)
+    },
+    attempted(facts) {
+      history?.attempt(facts)
     },
     paused(endpoint) {
       const event = { url: endpoint.url, failures: endpoint.breaker.failures, probeAt: endpoint.breaker.probeAt }

@@ -22,15 +22,18 @@ import createPlugin, { configurationSchema } from 'rpc-web-hooks/xo'
 import { webHooksMiddleware, WEB_HOOK_VETO_ERROR_CODE } from 'rpc-web-hooks/json-rpc-2.0'
 import { sqliteStore } from 'rpc-web-hooks/sqlite'
 import { bullmqStore } from 'rpc-web-hooks/bullmq'
+import { createDashboard } from 'rpc-web-hooks/dashboard'
 
 const code: string = new WebHookConfigError('ERR_WEB_HOOK_CONFIG_VALUE', 'hooks', 'y').code
 const checks: Array<(...args: never[]) => unknown> = [withWebHooks, createReceiver, verifyWebHook, createPlugin,
-  configurationSchema, webHooksMiddleware, sqliteStore, bullmqStore]
+  configurationSchema, webHooksMiddleware, sqliteStore, bullmqStore, createDashboard]
 const veto: number = WEB_HOOK_VETO_ERROR_CODE
 // @ts-expect-error: typed, not any: the filename is a string
 sqliteStore({ filename: 42 })
 // @ts-expect-error: typed, not any: hooks is required
 createReceiver(42)
+// @ts-expect-error: typed, not any: authorize is required
+createDashboard(withWebHooks(async () => 1, { hooks: [] }).webHooks, {})
 export { code, checks, veto }
 `
 

@@ -130,6 +130,24 @@ describe.skipIf(!hasRedis)(
       expect(letter).toMatchObject({ type: 'pre', code: 'ERR_WEB_HOOK_DELIVERY_STATUS', status: 422 })
       expect(letter!.id).toBe(server.requests[0]!.headers['webhook-id'])
     })
+
+    it('records the attempts BullMQ runs in webHooks.history() (the one outcome decider feeds it)', async () => {
+      const server = await receiver((_request, index) => (index === 0 ? { status: 503 } : {}))
+      const call = wrap({
+        hooks: [{ method: 'a', type: 'pre', url: server.url }],
+        store: store(),
+        retry: { schedule: [20] },
+        breaker: false,
+      })
+      await call('a', {})
+      await until(() => call.webHooks.history().attempts.length === 2, 'two attempts in the history')
+      const { attempts, endpoints } = call.webHooks.history()
+      expect(attempts.map(a => [a.outcome, a.attempt, a.status])).toEqual([
+        ['delivered', 2, 200],
+        ['retry', 1, 503],
+      ])
+      expect(endpoints[`${server.url}/`]?.last5m).toMatchObject({ delivered: 1, attempts: 2 })
+    })
   }
 )
 

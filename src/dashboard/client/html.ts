@@ -1,0 +1,2 @@
+/** htm bound to Preact: tagged-template views, no JSX build step. */
+export { html } from 'htm/preact'

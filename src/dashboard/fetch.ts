@@ -1,0 +1,80 @@
+/** The fetch adapter (Hono, Bun, Deno, workers): moves bytes, the router decides. */
+import { type DashboardRequest, OUTSIDE } from './http.js'
+import type { Router } from './router.js'
+
+async function readBody(request: Request, limit: number): Promise<string | 'too large'> {
+  if (request.body === null) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return 'too large'
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export function toRequest(request: Request, basePath: string): DashboardRequest {
+  const url = new URL(request.url)
+  const rest = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : OUTSIDE
+  const headers: Record<string, string> = {}
+  request.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  // The host a same-origin check compares `Origin` with: fetch requests carry the URL's.
+  headers.host ??= url.host
+  return {
+    method: request.method,
+    // `/hooksfoo` under `/hooks` is outside too.
+    path: rest === '' || rest.startsWith('/') ? rest : OUTSIDE,
+    query: url.searchParams,
+    headers,
+    raw: request,
+    fullPath: url.pathname,
+    secure: url.protocol === 'https:',
+    readBody: limit => readBody(request, limit),
+  }
+}
+
+export function createFetchHandler(router: Router, basePath: string) {
+  return async (request: Request): Promise<Response> => {
+    const response = await router.handle(toRequest(request, basePath))
+    if ('stream' in response) {
+      let stop: (() => void) | undefined
+      const encoder = new TextEncoder()
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          let open = true
+          stop = response.stream({
+            write(chunk) {
+              if (!open || (controller.desiredSize ?? 1) <= 0) return false
+              controller.enqueue(encoder.encode(chunk))
+              return true
+            },
+            end() {
+              if (!open) return
+              open = false
+              controller.close()
+            },
+          })
+          request.signal.addEventListener('abort', () => stop?.(), { once: true })
+        },
+        cancel() {
+          stop?.()
+        },
+      })
+      return new Response(body, { status: response.status, headers: response.headers })
+    }
+    const empty = request.method === 'HEAD' || response.status === 308
+    return new Response(empty ? null : (response.body as BodyInit), {
+      status: response.status,
+      headers: response.headers,
+    })
+  }
+}
