@@ -112,8 +112,12 @@ describe('undiciTransport responses', () => {
   it('rejects with a network error when nothing listens, and after a reset', async () => {
     const closedPort = await serve(() => {})
     servers.pop()!.close()
-    await expect(transport()(post(closedPort))).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+    // Classified by the transport contract (transports/failure.ts), the network error kept as the cause.
+    await expect(transport()(post(closedPort))).rejects.toMatchObject({
+      code: 'ERR_WEB_HOOK_DELIVERY_NETWORK',
+      cause: { code: 'ECONNREFUSED' },
+    })
     const reset = await serve(req => req.socket.destroy())
-    await expect(transport()(post(reset))).rejects.toBeInstanceOf(Error)
+    await expect(transport()(post(reset))).rejects.toMatchObject({ code: 'ERR_WEB_HOOK_DELIVERY_NETWORK' })
   })
 })
