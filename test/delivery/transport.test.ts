@@ -4,7 +4,7 @@ import { backoffDelay, parseRetryAfter } from '../../src/delivery/retry.js'
 import { kyTransport, undiciTransport, WebHookDeliveryError, type WebHookTransport } from '../../src/index.js'
 import { serve } from '../helpers/serve.js'
 import { onCleanup } from '../core/setup.js'
-import { receiver, record, until, wrap } from './helpers.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
 
 /**
  * The transport contract (issue 11): a failed exchange rejects with a classified error, the same for every

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
 import { track } from '../core/setup.js'
-import { until } from '../delivery/helpers.js'
+import { until } from '../core/setup.js'
 
 describe('API installed, no SDK (issue 14)', () => {
   it('sends and receives as before: no traceparent, no active span in handlers', async () => {

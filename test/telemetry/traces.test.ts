@@ -10,7 +10,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
-import { until } from '../delivery/helpers.js'
+import { until } from '../core/setup.js'
 import { receiver as loopback, track } from '../core/setup.js'
 import { registerContext, type Sdk, startSdk } from './setup.js'
 
