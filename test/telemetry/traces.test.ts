@@ -3,8 +3,6 @@
  * hooks to a `createReceiver` on loopback that fails once; each attempt is a CLIENT span child of the call's span,
  * the receiver's handler runs in a SERVER span child of the attempt, all in the call's trace.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +10,7 @@ import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
 import { until } from '../core/setup.js'
 import { receiver as loopback, track } from '../core/setup.js'
+import { serve } from '../helpers/serve.js'
 import { registerContext, type Sdk, startSdk } from './setup.js'
 
 let sdk: Sdk | undefined
@@ -34,10 +33,8 @@ async function hookReceiver(failures: number, telemetry?: object) {
     const active = trace.getActiveSpan()?.spanContext()
     handled.push({ type: payload.type, traceId: active?.traceId, spanId: active?.spanId })
   })
-  const server = createServer(rx.node)
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
-  track({ close: () => new Promise<void>(resolve => server.close(() => resolve())) })
+  const served = track(await serve(rx.node))
+  const url = `${served.url}/hooks`
   return { url, handled }
 }
 
