@@ -66,7 +66,7 @@ export function record(call: { webHooks: Pick<ReturnType<typeof wrap>['webHooks'
 }
 
 /**
- * Resolves once `predicate` holds (checked every 5 ms), or rejects after `timeout` ms (10 s by default) naming `what`:
+ * Resolves once `predicate` holds (checked every 10 ms), or rejects after `timeout` ms (10 s by default) naming `what`:
  * `until(check)`, `until(check, 8000)`, `until(check, 'the retry')`, `until(check, 'the retry', 20_000)`.
  */
 export async function until(
@@ -79,6 +79,6 @@ export async function until(
   const end = Date.now() + ms
   while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await sleep(5)
+    await sleep(10)
   }
 }
