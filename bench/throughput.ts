@@ -4,7 +4,7 @@
  * bodies) and the sender's CPU time per POST.
  */
 import { Agent, request } from 'undici'
-import { normalizeConfig } from '../src/config/normalize.js'
+import { CurrentConfig } from '../src/config/current.js'
 import { createDeliveryEngine } from '../src/delivery/engine.js'
 import { withWebHooks } from '../src/index.js'
 import { childReceiver, now, PARAMS, type Result, sleep } from './util.js'
@@ -37,12 +37,12 @@ async function raw(url: string, body: string): Promise<number> {
 
 /** The delivery engine alone: 20 000 prebuilt deliveries enqueued at once. */
 async function engineOnly(url: string, body: string): Promise<number> {
-  const resolved = normalizeConfig({
+  const current = new CurrentConfig({
     hooks: [{ method: 'vm.start', type: 'post', url, concurrency: CONCURRENCY }],
     queue: { maxSize: POSTS, maxSizePerEndpoint: POSTS },
   })
-  const engine = createDeliveryEngine(resolved)
-  const hook = resolved.hooks[0]!
+  const engine = createDeliveryEngine(current)
+  const hook = current.resolved.hooks[0]!
   const start = now()
   for (let index = 0; index < POSTS; index++) {
     engine.enqueue({

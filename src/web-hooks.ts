@@ -4,12 +4,12 @@
  * adapters, which already have XO-style event data and call `pre(data)` and `post(data)` themselves.
  */
 import { HookTable } from './config/hook-table.js'
-import { normalizeConfig } from './config/normalize.js'
+import { CurrentConfig } from './config/current.js'
 import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from './config/normalized.js'
-import type { WebHookLogger, WebHooksConfig } from './config/types.js'
+import type { WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
-import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome } from './delivery/types.js'
+import type { WebHookCloseResult, WebHookDeliveryOutcome } from './delivery/types.js'
 import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { WebHookClosedError } from './errors/closed-error.js'
 import { WebHookDeliveryError } from './errors/delivery-error.js'
@@ -54,23 +54,6 @@ export interface WebHookTimeouts {
   longest: number
 }
 
-/** Failures of user callbacks must not escape into the call or the engine. */
-function guard<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
-  try {
-    fn?.(...args)
-  } catch {}
-}
-
-/** A logger that forwards to the current configuration's, so `configure` can change it under a running engine. */
-function forwardingLogger(current: () => WebHookLogger | undefined): WebHookLogger {
-  return {
-    debug: (message, context) => guard(current()?.debug?.bind(current()), message, context),
-    info: (message, context) => guard(current()?.info?.bind(current()), message, context),
-    warn: (message, context) => guard(current()?.warn.bind(current()), message, context),
-    error: (message, context) => guard(current()?.error.bind(current()), message, context),
-  }
-}
-
 /**
  * Creates the hook core for `config` (validated now: throws a `WebHookConfigError` when invalid).
  *
@@ -80,35 +63,30 @@ function forwardingLogger(current: () => WebHookLogger | undefined): WebHookLogg
  * hooks.post({ callId, method: 'vm.start', params, timestamp: Date.now(), duration: 12, result: true })
  */
 export function createWebHooks(config: WebHooksConfig): WebHooks {
-  let resolved: ResolvedConfig = normalizeConfig(config)
+  return createCore(new CurrentConfig(config))
+}
+
+/** The core on `current`, the one resolved configuration, which `withWebHooks` reads as well. */
+export function createCore(current: CurrentConfig): WebHooks {
   // Telemetry (issue 14): fixed at creation; each resolved hook carries it to its attempts.
-  const telemetry = createSenderTelemetry(config.telemetry)
+  const telemetry = createSenderTelemetry(current.resolved.telemetry)
   const traced = (next: ResolvedConfig) => {
     if (telemetry !== undefined) for (const hook of next.hooks) hook.telemetry = telemetry
     return next
   }
-  resolved = traced(resolved)
-  let table = new HookTable(resolved.hooks)
+  traced(current.resolved)
+  let table = new HookTable(current.resolved.hooks)
   let closed = false
   let closing: Promise<WebHookCloseResult> | undefined
   const calls = new OpenCalls()
-  const engine: DeliveryEngine = createDeliveryEngine({
-    ...resolved,
-    onError: event => guard(resolved.onError, event),
-    logger: forwardingLogger(() => resolved.logger),
-  })
+  const engine: DeliveryEngine = createDeliveryEngine(current)
   let unsubscribe: Array<() => void> = []
 
-  function subscribe(listeners: WebHooksConfig['on']): void {
+  function subscribe(listeners: ResolvedConfig['on']): void {
     for (const off of unsubscribe) off()
-    unsubscribe = []
-    for (const [event, listener] of Object.entries(listeners ?? {})) {
-      if (typeof listener === 'function') {
-        unsubscribe.push(engine.on(event as keyof WebHookDeliveryEventMap, listener as (event: unknown) => void))
-      }
-    }
+    unsubscribe = listeners.map(([event, listener]) => engine.on(event, listener as (event: unknown) => void))
   }
-  subscribe(config.on)
+  subscribe(current.resolved.on)
   const unobserve = telemetry?.observe(() => engine.stats())
 
   function delivery(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, body: string): OutgoingDelivery {
@@ -154,7 +132,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       `could not be serialised (${first.reason}): sent as "[Unserializable: …]". Return JSON values from ` +
         `${outgoing.method}, or give the value a toJSON that does not throw`
     )
-    guard(resolved.onError, {
+    current.onError({
       error,
       url: outgoing.hook.safeUrl,
       method: outgoing.method,
@@ -172,7 +150,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
   }
 
   function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
-    const bodies = new EventBodies(buildRawPrePayload(data), resolved, data)
+    const bodies = new EventBodies(buildRawPrePayload(data), current.resolved, data)
     let waits: Promise<WebHookVetoError | undefined>[] | undefined
     for (const hook of hooks) {
       const outgoing = prepare(hook, 'pre', data, bodies)
@@ -200,7 +178,7 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       if (!hook[type]) continue
       const data = xoTestSample(hook.method)
       const payload: PayloadObject = { type, ...data }
-      const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, resolved.maxPayloadBytes))
+      const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, current.resolved.maxPayloadBytes))
       tests.push(
         deliver(outgoing, Date.now() + hook.timeout, false).then(outcome => {
           if (outcome.ok) return
@@ -240,16 +218,21 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
       if (!calls.end(data.callId) && closed) return
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
-      const bodies = new EventBodies(buildRawPostPayload(data, resolved.includeErrorStack), resolved, data)
+      const bodies = new EventBodies(
+        buildRawPostPayload(data, current.resolved.includeErrorStack),
+        current.resolved,
+        data
+      )
       for (const hook of hooks) engine.enqueue(prepare(hook, 'post', data, bodies))
     },
     configure(next) {
       if (closed) throw new WebHookClosedError('configure')
-      const nextResolved = traced(normalizeConfig(next))
-      engine.configure(nextResolved)
-      resolved = nextResolved
-      table = new HookTable(nextResolved.hooks)
-      subscribe(next.on)
+      // Checked in full first (values, then what may change); then the one configuration is swapped whole.
+      const resolved = traced(current.prepare(next))
+      engine.configure(resolved)
+      current.swap(resolved)
+      table = new HookTable(resolved.hooks)
+      subscribe(resolved.on)
     },
     async test() {
       if (closed) throw new WebHookClosedError('test')

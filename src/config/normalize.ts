@@ -4,6 +4,8 @@
  */
 import { breakerSettings, historySettings, queueSettings } from './normalize-engine.js'
 import { createSafeUrlPolicy } from '../security/safe-url.js'
+import type { WebHookDeliveryEventMap } from '../delivery/types.js'
+import { checkTelemetry } from '../telemetry/check.js'
 import type { WebHookErrorEvent, WebHookLogger, WebHooksConfig } from './types.js'
 import {
   fail,
@@ -197,6 +199,7 @@ export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
   }
   checkStore(source.store)
   optFunction(source.transport, 'transport')
+  const safeUrls = isUnset(source.safeUrls) ? undefined : config.safeUrls
 
   return {
     hooks,
@@ -206,13 +209,30 @@ export function normalizeConfig(config: WebHooksConfig): ResolvedConfig {
     includeErrorStack: optBoolean(source.includeErrorStack, 'includeErrorStack', false),
     maxPayloadBytes: optPositiveInteger(source.maxPayloadBytes, 'maxPayloadBytes', DEFAULT_MAX_PAYLOAD_BYTES),
     redact: resolveRedact(source.redact),
-    source: config,
+    on: resolveListeners(source.on),
     transport: config.transport,
     store: config.store,
     // Validated here with the rest, so that `configure()` refuses a bad value before anything changes.
     queue: queueSettings(isUnset(source.queue) ? undefined : config.queue),
     breaker: breakerSettings(isUnset(source.breaker) ? undefined : config.breaker),
     history: historySettings(isUnset(source.history) ? undefined : config.history),
-    safeUrls: createSafeUrlPolicy(isUnset(source.safeUrls) ? undefined : config.safeUrls),
+    safeUrls: createSafeUrlPolicy(safeUrls),
+    safeUrlsKey: safeUrlsKey(safeUrls),
+    telemetry: checkTelemetry(source.telemetry),
   }
+}
+
+/** The `on` listeners given (validated above), as pairs; unset ones left out. */
+function resolveListeners(on: unknown): ResolvedConfig['on'] {
+  if (!isObject(on)) return []
+  return Object.entries(on).filter((entry): entry is [keyof WebHookDeliveryEventMap, (event: never) => void] => {
+    return typeof entry[1] === 'function'
+  })
+}
+
+/** What makes two `safeUrls` options the same policy (the allow-list, the lookup function); undefined when off. */
+function safeUrlsKey(safeUrls: WebHooksConfig['safeUrls']): ResolvedConfig['safeUrlsKey'] {
+  if (!safeUrls) return undefined
+  const options = safeUrls === true ? {} : safeUrls
+  return { allow: JSON.stringify(options.allow ?? []), lookup: options.lookup }
 }

@@ -4,9 +4,11 @@
  */
 import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.js'
 import type { BreakerOptions } from '../delivery/breaker.js'
-import type { WebHookTransport, WebHookStore } from '../delivery/types.js'
+import type { LookupFunction } from 'node:net'
+import type { WebHookDeliveryEventMap, WebHookTransport, WebHookStore } from '../delivery/types.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { SenderTelemetry } from '../telemetry/sender.js'
+import type { WebHookTelemetryOptions } from '../telemetry/types.js'
 
 /** The queue bounds and ordering, resolved (`queue` option). */
 export interface QueueSettings {
@@ -82,8 +84,10 @@ export interface ResolvedConfig {
   maxPayloadBytes: number
   /** `undefined` when redaction is off (`redact: false`). */
   redact: ResolvedRedact | undefined
-  /** The source config, for options only the engine reads (queue, breaker, store, transport, safeUrls, redact). */
-  source: WebHooksConfig
+  /** The `on` listeners, as `[event, listener]` pairs (the core subscribes them, again after each `configure`). */
+  on: readonly (readonly [keyof WebHookDeliveryEventMap, (event: never) => void])[]
+  /** The `telemetry` option, validated: the providers to use, or `false` when off. */
+  telemetry: WebHookTelemetryOptions | false
   transport: WebHookTransport | undefined
   store: WebHookStore | undefined
   /** Queue bounds and ordering, defaults filled in. */
@@ -94,4 +98,6 @@ export interface ResolvedConfig {
   history: number | false
   /** The safe-URL policy, or `undefined` when `safeUrls` is off. */
   safeUrls: SafeUrlPolicy | undefined
+  /** What makes two policies the same (`configure` keeps the pool of an unchanged one); `undefined` when off. */
+  safeUrlsKey: { allow: string; lookup: LookupFunction | undefined } | undefined
 }

@@ -4,7 +4,6 @@
  */
 import { WebHookConfigError } from '../errors/config-error.js'
 import type { ResolvedConfig } from './normalized.js'
-import type { WebHooksConfig } from './types.js'
 
 /** Throws when `next` changes an option that `configure()` cannot change on a running engine (first config: `first`). */
 export function assertReconfigurable(first: ResolvedConfig, next: ResolvedConfig): void {
@@ -21,11 +20,9 @@ function fixedOption(path: string): WebHookConfigError {
   )
 }
 
-/** Whether two `safeUrls` options mean the same policy (same allow-list, same lookup function). */
-export function sameSafeUrls(a: WebHooksConfig['safeUrls'], b: WebHooksConfig['safeUrls']): boolean {
-  if (a === b) return true
-  if (!a || !b) return !a && !b
-  const left = a === true ? {} : a
-  const right = b === true ? {} : b
-  return left.lookup === right.lookup && JSON.stringify(left.allow ?? []) === JSON.stringify(right.allow ?? [])
+/** Whether two configurations have the same safe-URL policy (same allow-list, same lookup function). */
+export function sameSafeUrls(a: ResolvedConfig, b: ResolvedConfig): boolean {
+  const [left, right] = [a.safeUrlsKey, b.safeUrlsKey]
+  if (left === undefined || right === undefined) return left === right
+  return left.lookup === right.lookup && left.allow === right.allow
 }

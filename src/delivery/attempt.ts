@@ -1,10 +1,9 @@
 /**
  * One attempt of one delivery: builds and signs the request, calls the transport, and turns the answer or the error
- * into an `Attempt` (never rejects). Classifies failures: retryable (network, timeout, 408, 429, 5xx) or not.
+ * into an `Attempt` (never rejects). Retryable: a network failure or timeout (as the transport classified it,
+ * `transports/failure.ts`), a 408, 429 or 5xx; not: a refused URL or another status.
  */
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
-import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
-import { isWebHookError } from '../errors/web-hook-error.js'
 import { redactEchoes, secretValuesOfHook } from '../security/echoes.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { AttemptSpan } from '../telemetry/sender.js'
@@ -12,6 +11,7 @@ import type { Job } from './endpoint.js'
 import { nextHop } from './redirect.js'
 import { buildRequest } from './request.js'
 import { isRetryableStatus, parseRetryAfter } from './retry.js'
+import { classifyFailure } from './transports/failure.js'
 import type { WebHookDeliveryFailure, WebHookTransport, WebHookTransportResponse } from './types.js'
 
 export interface Attempt {
@@ -110,29 +110,11 @@ function answered(
   return { job, error, status, body, retryable, retryAfter, duration, redirectedTo }
 }
 
-function unsafe(error: unknown): WebHookUnsafeUrlError | undefined {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    if (isWebHookError(cause) && cause.code === 'ERR_WEB_HOOK_UNSAFE_URL') return cause as WebHookUnsafeUrlError
-  }
-  return undefined
-}
-
-function isTimeout(error: unknown): boolean {
-  const { name, code } = error as { name?: unknown; code?: unknown }
-  return (
-    name === 'TimeoutError' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'ERR_WEB_HOOK_DELIVERY_TIMEOUT'
-  )
-}
-
 function failed(job: Job, thrown: unknown, url: string, duration: number, redirectedTo: string | undefined): Attempt {
-  const refused = unsafe(thrown)
+  // The transport contract classified it (transports/failure.ts); only the hook's URL is ours to set.
+  const failure = classifyFailure(thrown)
   const base = { job, status: undefined, body: undefined, retryAfter: undefined, duration, redirectedTo }
-  if (refused !== undefined) return { ...base, error: refused, retryable: false }
-  const cause = thrown instanceof WebHookDeliveryError && thrown.cause !== undefined ? thrown.cause : thrown
-  const code = isTimeout(thrown) ? 'ERR_WEB_HOOK_DELIVERY_TIMEOUT' : 'ERR_WEB_HOOK_DELIVERY_NETWORK'
-  return { ...base, error: new WebHookDeliveryError(code, { url, cause }), retryable: true }
+  if (failure.kind === 'refused') return { ...base, error: failure.error, retryable: false }
+  const code = failure.kind === 'timeout' ? 'ERR_WEB_HOOK_DELIVERY_TIMEOUT' : 'ERR_WEB_HOOK_DELIVERY_NETWORK'
+  return { ...base, error: new WebHookDeliveryError(code, { url, cause: failure.cause }), retryable: true }
 }

@@ -3,7 +3,7 @@
  * strict FIFO), retries with backoff and Retry-After, a circuit breaker, bounded memory with an overflow policy, typed
  * events, stats and a graceful close. Requests go through a pluggable transport (undici by default on Node).
  */
-import type { ResolvedConfig, ResolvedHook } from '../config/normalized.js'
+import type { ResolvedHook } from '../config/normalized.js'
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
 import type { DeliveryEngine } from './engine-types.js'
 import { Endpoint, type Job } from './endpoint.js'
@@ -15,15 +15,21 @@ import type { Accepted } from './engine-types.js'
 import { createLoop, type LoopState } from './loop.js'
 import { createStoreWorker } from './store-worker.js'
 import { createReporter } from './report.js'
-import { assertReconfigurable, sameSafeUrls } from '../config/reconfigure.js'
+import type { CurrentConfig } from '../config/current.js'
+import { sameSafeUrls } from '../config/reconfigure.js'
 import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
 import { proxyInUse, undiciTransport } from './transports/undici.js'
 import type { WebHookStoredDelivery } from './store-types.js'
 import type { WebHookCloseResult, WebHookDeliveryInfo, WebHookStats, WebHookTransport } from './types.js'
 
-export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
+/**
+ * The engine of `current` (the wrapper's one configuration: the engine reads it, never a copy). `configure(next)` is
+ * called with the configuration about to be swapped in, checked already (`CurrentConfig.prepare`).
+ */
+export function createDeliveryEngine(current: CurrentConfig): DeliveryEngine {
+  const config = current.resolved
   // Engine-level options, resolved and validated by normalizeConfig; `configure` may replace them (see below).
-  let { breaker, source } = config
+  let { breaker } = config
   const ownTransport = config.transport === undefined
   /**
    * Makes the engine's own transport, with the safe-URL lookup, and says where safe URLs are checked: at connect time,
@@ -35,15 +41,15 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
   }
   const history = new DeliveryHistory(config.history)
   const events = new DeliveryEvents((error, event) =>
-    config.logger?.warn('web hook event listener threw', { event, error })
+    current.logger.warn('web hook event listener threw', { event, error })
   )
-  // `source.on` listeners are subscribed by the core (createWebHooks), which re-subscribes them on `configure`.
+  // The `on` listeners are subscribed by the core (createWebHooks), which re-subscribes them on `configure`.
   const state: LoopState = {
     queue: config.queue,
     safeUrls: config.safeUrls,
     transport: config.transport as WebHookTransport,
     connectTimeCheck: false,
-    report: createReporter(config, events, history),
+    report: createReporter(current, events, history),
     journal: undefined as unknown as Journal,
     endpoints: new Map<string, Endpoint>(),
     pendingTotal: 0,
@@ -79,7 +85,7 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     newJob: (hook, stored) => jobFromStored(stored, hook, endpointOf(hook)),
   })
   const journal = createJournal(
-    config,
+    current,
     requeue,
     worker,
     () => state.queue.maxSize - state.pendingTotal,
@@ -165,11 +171,10 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
     },
 
     configure(next) {
-      // Everything that can be refused is checked before anything changes.
-      assertReconfigurable(config, next)
+      // Everything that can be refused was checked before (CurrentConfig.prepare); `current` is still the previous one.
       state.queue = next.queue
       breaker = next.breaker
-      if (!sameSafeUrls(source.safeUrls, next.source.safeUrls)) {
+      if (!sameSafeUrls(current.resolved, next)) {
         state.safeUrls = next.safeUrls
         if (ownTransport) {
           // Pooled keep-alive sockets would skip the new lookup: a fresh pool; the old one finishes what it has.
@@ -178,7 +183,6 @@ export function createDeliveryEngine(config: ResolvedConfig): DeliveryEngine {
           previous.close?.().catch(() => {})
         }
       }
-      source = next.source
       history.resize(next.history)
       indexHooks(next.hooks)
       for (const endpoint of endpoints.values()) {

@@ -3,7 +3,7 @@
  * written: its pending deliveries are the engine's own queues. With a durable store every step is journaled, and
  * deliveries due in the store (left by a process that died, or replayed) are leased back into the engine.
  */
-import type { ResolvedConfig } from '../config/normalized.js'
+import type { CurrentConfig } from '../config/current.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { Job } from './endpoint.js'
 import { infoOf } from './job.js'
@@ -74,7 +74,7 @@ export function stored(job: Job): WebHookStoredDelivery {
 }
 
 export function createJournal(
-  config: ResolvedConfig,
+  current: CurrentConfig,
   /** Hands a stored delivery to the engine: `queued` in memory, `spilled` back to the store, or not taken. */
   requeue: (delivery: WebHookStoredDelivery) => Accepted | 'refused',
   worker: WebHookStoreWorker,
@@ -84,7 +84,7 @@ export function createJournal(
   nothingDue: () => void,
   bounds: JournalBounds
 ): Journal {
-  const store: WebHookStore = config.store ?? memoryStore()
+  const store: WebHookStore = current.resolved.store ?? memoryStore()
   const durable = store.durable
   const delegates = durable && typeof store.run === 'function'
   const spills = durable && !delegates && typeof store.release === 'function'
@@ -112,7 +112,7 @@ export function createJournal(
   let polling = false
 
   function onError(error: unknown): void {
-    config.logger?.error('web hook store failed', { store: store.kind, error })
+    current.logger.error('web hook store failed', { store: store.kind, error })
   }
 
   function run(step: () => unknown): void {

@@ -2,7 +2,7 @@
  * Reports what happens to deliveries: typed events, the logger (silent without one) and `onError` (on give-up and
  * drop). Only safe URLs and error messages go out: never a secret, a header value or URL credentials.
  */
-import type { ResolvedConfig } from '../config/normalized.js'
+import type { CurrentConfig } from '../config/current.js'
 import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
@@ -28,22 +28,24 @@ export interface Reporter {
 /** At most one drop warning per endpoint per this many ms (a down endpoint can drop thousands a second). */
 const DROP_LOG_INTERVAL = 1000
 
+/**
+ * The reporter of `current`: its logger and `onError` are the configuration's in force at each report; every attempt
+ * and end is also recorded in `history` (the dashboard's), when there is one.
+ */
 export function createReporter(
-  config: ResolvedConfig,
+  current: CurrentConfig,
   events: DeliveryEvents,
   history: DeliveryHistory | undefined
 ): Reporter {
-  const { logger, onError } = config
+  const { logger } = current
   const lastDropLog = new Map<string, { at: number; count: number }>()
 
   function log(level: Level, message: string, context: object): void {
-    if (logger === undefined) return
-    try {
-      logger[level]?.(message, context)
-    } catch {}
+    logger[level]?.(message, context)
   }
 
   function callOnError(job: Job, error: WebHookDeliveryFailure): void {
+    const { onError } = current.resolved
     if (onError === undefined) return
     const { delivery } = job
     try {

@@ -46,8 +46,10 @@ export interface WebHookTransportResponse {
 
 /**
  * Sends one request. Must not follow redirects. Resolves with any answered status; throws on network errors and
- * timeouts (a `WebHookDeliveryError` with code `ERR_WEB_HOOK_DELIVERY_TIMEOUT` for a timeout, anything else counts as
- * a network error). An optional `close()` ends its connections.
+ * timeouts, classified: a `WebHookDeliveryError` with code `ERR_WEB_HOOK_DELIVERY_TIMEOUT` for a timeout,
+ * `ERR_WEB_HOOK_DELIVERY_NETWORK` for anything else, the underlying error as `cause` (the built-in transports do so).
+ * Other errors are classified by the same rules: a `TimeoutError` or an undici timeout code is a timeout, the rest a
+ * network error. An optional `close()` ends its connections.
  *
  * @example
  * const transport: WebHookTransport = async ({ url, headers, body, timeout, signal }) => {

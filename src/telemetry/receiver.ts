@@ -3,10 +3,10 @@
  * handlers inside a SERVER span, child of the sender's attempt span; counts `webhook.received`. Imports only the
  * optional API and the shared telemetry modules: the receiver entry loads no sender code.
  */
-import type { Counter } from '@opentelemetry/api'
+import type { Counter, Tracer } from '@opentelemetry/api'
 import { otelApi, type OtelApi } from './api.js'
 import { checkTelemetry } from './check.js'
-import { meterCache, tracerOf } from './scope.js'
+import { meterCache, tracerCache } from './scope.js'
 import type { WebHookTelemetryOptions } from './types.js'
 
 /** What the span learns of the payload once parsed. */
@@ -19,10 +19,12 @@ export class ReceiverTelemetry {
   readonly #api: OtelApi
   readonly #options: WebHookTelemetryOptions
   readonly #received: () => Counter
+  readonly #tracer: () => Tracer
 
   constructor(api: OtelApi, options: WebHookTelemetryOptions) {
     this.#api = api
     this.#options = options
+    this.#tracer = tracerCache(api, options)
     this.#received = meterCache(api, options, meter =>
       meter.createCounter('webhook.received', { description: 'Web hooks received, by answer', unit: '{request}' })
     )
@@ -43,7 +45,7 @@ export class ReceiverTelemetry {
         ? api.propagation.extract(api.ROOT_CONTEXT, headers)
         : propagator.extract(api.ROOT_CONTEXT, headers, api.defaultTextMapGetter)
     const id = headers['webhook-id']
-    const span = tracerOf(api, this.#options).startSpan(
+    const span = this.#tracer().startSpan(
       'webhook receive',
       {
         kind: api.SpanKind.SERVER,

@@ -12,10 +12,25 @@ declare const __RPC_WEB_HOOKS_VERSION__: string | undefined
 export const SCOPE_VERSION: string =
   typeof __RPC_WEB_HOOKS_VERSION__ === 'string' ? __RPC_WEB_HOOKS_VERSION__ : '0.0.0-source'
 
-/** The tracer: the explicit provider's, or the global one (a proxy: an SDK registered later is used too). */
-export function tracerOf(api: OtelApi, options: WebHookTelemetryOptions): Tracer {
-  const provider: TracerProvider = options.tracerProvider ?? api.trace.getTracerProvider()
-  return provider.getTracer(SCOPE_NAME, SCOPE_VERSION)
+/**
+ * The tracer, looked up once per provider instead of once per span (issue 14's cost bar: `getTracer` builds a key and
+ * searches a map on every call). The explicit provider's, or the global one; the global provider is a proxy whose
+ * delegate an SDK sets when it registers, so the cache also follows the delegate: an SDK registered later is used.
+ */
+export function tracerCache(api: OtelApi, options: WebHookTelemetryOptions): () => Tracer {
+  let provider: TracerProvider | undefined
+  let delegate: TracerProvider | undefined
+  let tracer: Tracer | undefined
+  return () => {
+    const current = options.tracerProvider ?? api.trace.getTracerProvider()
+    const inner = (current as { getDelegate?: () => TracerProvider }).getDelegate?.()
+    if (current !== provider || inner !== delegate || tracer === undefined) {
+      provider = current
+      delegate = inner
+      tracer = current.getTracer(SCOPE_NAME, SCOPE_VERSION)
+    }
+    return tracer
+  }
 }
 
 /**

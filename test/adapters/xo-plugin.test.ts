@@ -10,29 +10,15 @@ import createPlugin, {
   type XoPluginConfiguration,
 } from '../../src/adapters/xo/index.js'
 import { createWebHooks, WebHookConfigError } from '../../src/index.js'
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
+import { onCleanup, receiver } from '../core/setup.js'
 import { FakeXo } from './helpers/fake-xo.js'
 import { validate } from './helpers/mini-ajv.js'
 
 const EVENTS = ['xo:preCall', 'xo:postCall', 'backup:preCall', 'backup:postCall'] as const
 
-let receivers: TestReceiver[] = []
-let plugins: ReturnType<typeof createPlugin>[] = []
-
-afterEach(async () => {
-  for (const plugin of plugins) plugin.unload()
-  await Promise.all(plugins.map(plugin => plugin.webHooks?.close({ timeout: 500 })))
-  await Promise.all(receivers.map(receiver => receiver.close()))
-  receivers = []
-  plugins = []
+afterEach(() => {
   logged = []
 })
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args)
-  receivers.push(started)
-  return started
-}
 
 function newXo() {
   return new FakeXo({
@@ -56,7 +42,10 @@ const logger = {
 
 function plugin(xo: FakeXo, configuration?: XoPluginConfiguration) {
   const instance = createPlugin({ xo, logger })
-  plugins.push(instance)
+  onCleanup(async () => {
+    instance.unload()
+    await instance.webHooks?.close({ timeout: 500 })
+  })
   if (configuration !== undefined) instance.configure(configuration)
   return instance
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { receiver, record, sleep, until, wrap } from './helpers.js'
+import { receiver, record, sleep, until, wrap } from '../core/setup.js'
 
 describe('endpoint state', () => {
   it('410 Gone stops the endpoint until configure', async () => {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { kyTransport, undiciTransport, type WebHookTransport } from '../../src/index.js'
 import { type EndlessReceiver, startEndlessReceiver } from '../helpers/receiver.js'
-import { record, until, wrap } from './helpers.js'
+import { record, until, wrap } from '../core/setup.js'
 
 const transports: Array<[string, () => WebHookTransport | undefined]> = [
   ['the default transport', () => undefined],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { receiver, record, sleep, until, wrap } from './helpers.js'
+import { receiver, record, sleep, until, wrap } from '../core/setup.js'
 
 /** For every call seen, its pre arrived before its post. */
 function expectPreBeforePost(bodies: { type: string; callId: string }[]): void {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { undiciTransport } from '../../src/index.js'
 import { startProxy, type TestProxy } from '../helpers/proxy.js'
-import { receiver, record, until, wrap } from './helpers.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
 
 let proxy: TestProxy
 let proxyUrl: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WebHookConfigError } from '../../src/index.js'
-import { receiver, record, until, wrap } from './helpers.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
 
 /** A URL where nothing listens: every attempt fails at once. */
 async function downUrl(): Promise<string> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ReceivedRequest } from '../helpers/receiver.js'
-import { receiver, record, until, wrap } from './helpers.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
 
 /** A receiver's limiter: at most `perSecond` requests accepted in any second, else 429 with `Retry-After: 1`. */
 function limiter(perSecond: number, status = 429) {

@@ -2,7 +2,7 @@
 import type { LookupFunction } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { kyTransport, type WebHookTransport } from '../../src/index.js'
-import { receiver, record, until, wrap } from './helpers.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
 
 const transports: Array<[string, () => WebHookTransport | undefined]> = [
   ['undici (default)', () => undefined],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isWebHookError } from '../../src/index.js'
-import { receiver, record, sleep, until, wrap } from './helpers.js'
+import { receiver, record, sleep, until, wrap } from '../core/setup.js'
 
 const fast = { schedule: [10, 20, 40] }
 

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { normalizeConfig } from '../../src/config/normalize.js'
+import { CurrentConfig } from '../../src/config/current.js'
 import type { WebHooksConfig } from '../../src/config/types.js'
 import { createDeliveryEngine } from '../../src/delivery/engine.js'
 import type { OutgoingDelivery } from '../../src/delivery/engine-types.js'
 import { memoryStore, type WebHookDeadLetter, type WebHookStore, type WebHookStoredDelivery } from '../../src/index.js'
-import { receiver, until, wrap } from './helpers.js'
+import { receiver, until, wrap } from '../core/setup.js'
 
 /** An engine on a hand-normalised configuration, with one delivery builder. */
 function engineFor(config: WebHooksConfig) {
-  const resolved = normalizeConfig(config)
-  const engine = createDeliveryEngine(resolved)
+  const current = new CurrentConfig(config)
+  const resolved = current.resolved
+  const engine = createDeliveryEngine(current)
   let count = 0
   const delivery = (type: 'pre' | 'post' = 'post', callId = `call${count}`): OutgoingDelivery => ({
     id: `msg_test${++count}`,

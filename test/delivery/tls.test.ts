@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { undiciTransport } from '../../src/index.js'
 import { startProxy } from '../helpers/proxy.js'
-import { record, until, wrap } from './helpers.js'
+import { record, until, wrap } from '../core/setup.js'
 
 let dir: string
 let cert: Buffer

@@ -1,8 +1,56 @@
 import ky from 'ky'
 import { describe, expect, it } from 'vitest'
 import { backoffDelay, parseRetryAfter } from '../../src/delivery/retry.js'
-import { kyTransport, undiciTransport } from '../../src/index.js'
-import { receiver, record, until, wrap } from './helpers.js'
+import { kyTransport, undiciTransport, WebHookDeliveryError, type WebHookTransport } from '../../src/index.js'
+import { serve } from '../helpers/serve.js'
+import { onCleanup } from '../core/setup.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
+
+/**
+ * The transport contract (issue 11): a failed exchange rejects with a classified error, the same for every
+ * transport, and the engine takes its class from there (a timeout or a network failure, both retried).
+ */
+const transports: Array<[string, () => WebHookTransport]> = [
+  ['undiciTransport', () => undiciTransport({ proxy: false })],
+  ['kyTransport', () => kyTransport()],
+]
+
+const failures = [
+  // A short timeout only where the timeout is the point: a loaded machine must not turn the others into timeouts.
+  {
+    name: 'a receiver slower than the timeout',
+    reply: { delay: 1000 },
+    timeout: 50,
+    code: 'ERR_WEB_HOOK_DELIVERY_TIMEOUT',
+  },
+  { name: 'a reset connection', reply: { reset: true }, timeout: 5000, code: 'ERR_WEB_HOOK_DELIVERY_NETWORK' },
+  { name: 'nothing listening', reply: undefined, timeout: 5000, code: 'ERR_WEB_HOOK_DELIVERY_NETWORK' },
+] as const
+
+async function failingUrl(reply: (typeof failures)[number]['reply']): Promise<string> {
+  if (reply !== undefined) return (await receiver(() => reply)).url
+  const closed = await serve(() => {})
+  await closed.close()
+  return closed.url
+}
+
+describe.each(transports)('%s classifies failures', (_name, make) => {
+  it.each(failures)('$name: $code, directly and through the engine', async ({ reply, timeout, code }) => {
+    const url = await failingUrl(reply)
+    const transport = make()
+    onCleanup(() => transport.close?.())
+    const direct = await transport({ url, method: 'POST', headers: {}, body: '{}', timeout }).catch(e => e)
+    expect(direct).toBeInstanceOf(WebHookDeliveryError)
+    expect(direct).toMatchObject({ code, url })
+    expect((direct as Error).cause).toBeInstanceOf(Error)
+    const call = wrap({ hooks: [{ method: 'a', type: 'post', url, retry: { schedule: [5] }, timeout }], transport })
+    const events = record(call)
+    await call('a', {})
+    await until(() => events['delivery:given-up'].length === 1)
+    expect(events['delivery:failed'].map(event => event.error.code)).toEqual([code, code])
+    expect(events['delivery:given-up'][0]!.error).toMatchObject({ code, cause: expect.any(Error) })
+  })
+})
 
 describe('transports', () => {
   it('kyTransport delivers, retries and reports like the default', async () => {

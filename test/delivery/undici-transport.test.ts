@@ -2,36 +2,26 @@
  * The default transport's response handling, against raw node:http servers on 127.0.0.1 that answer in odd ways:
  * bodies split inside a character, bodies that never end, repeated headers, aborts and timeouts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
-import { undiciTransport, type WebHookClosableTransport } from '../../src/index.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { undiciTransport } from '../../src/index.js'
+import { track } from '../core/setup.js'
+import { serve as serveListener } from '../helpers/serve.js'
 
-const servers: Server[] = []
-const transports: WebHookClosableTransport[] = []
-
-afterEach(async () => {
-  for (const transport of transports.splice(0)) await transport.close()
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections()
-    await new Promise(resolve => server.close(resolve))
-  }
-})
-
+/** A raw node:http server on 127.0.0.1 (the shared one, closed after the test), answering once the body is in. */
 async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => handle(req, res))
-  })
-  servers.push(server)
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook?x=1`
+  const served = track(
+    await serveListener((req, res) => {
+      req.resume()
+      req.on('end', () => handle(req, res))
+    })
+  )
+  return `${served.url}/hook?x=1`
 }
 
+/** A transport closed after the test. */
 function transport(options: Parameters<typeof undiciTransport>[0] = {}) {
-  const created = undiciTransport({ proxy: false, ...options })
-  transports.push(created)
-  return created
+  return track(undiciTransport({ proxy: false, ...options }))
 }
 
 const post = (url: string, extra: { timeout?: number; signal?: AbortSignal } = {}) => ({
@@ -110,10 +100,15 @@ describe('undiciTransport responses', () => {
   })
 
   it('rejects with a network error when nothing listens, and after a reset', async () => {
-    const closedPort = await serve(() => {})
-    servers.pop()!.close()
-    await expect(transport()(post(closedPort))).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+    const closed = await serveListener(() => {})
+    await closed.close()
+    const closedPort = `${closed.url}/hook`
+    // Classified by the transport contract (transports/failure.ts), the network error kept as the cause.
+    await expect(transport()(post(closedPort))).rejects.toMatchObject({
+      code: 'ERR_WEB_HOOK_DELIVERY_NETWORK',
+      cause: { code: 'ECONNREFUSED' },
+    })
     const reset = await serve(req => req.socket.destroy())
-    await expect(transport()(post(reset))).rejects.toBeInstanceOf(Error)
+    await expect(transport()(post(reset))).rejects.toMatchObject({ code: 'ERR_WEB_HOOK_DELIVERY_NETWORK' })
   })
 })

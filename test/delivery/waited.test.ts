@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { receiver, record, until, wrap } from './helpers.js'
+import { receiver, record, until, wrap } from '../core/setup.js'
 
 describe('waited deliveries', () => {
   it('a waited pre goes before queued deliveries to its endpoint', async () => {

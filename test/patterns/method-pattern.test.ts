@@ -2,12 +2,11 @@
  * One table of method names and patterns, run through the sender (a hook's `method`) and the receiver
  * (`createReceiver().on(pattern)`), both over real HTTP: the two ends share one syntax and must agree on every row.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
 import { receiver, settle, track } from '../core/setup.js'
+import { type Served, serve } from '../helpers/serve.js'
 
 /** [pattern, method, matches] */
 const table: ReadonlyArray<readonly [string, string, boolean]> = [
@@ -42,20 +41,17 @@ const table: ReadonlyArray<readonly [string, string, boolean]> = [
 describe('method patterns: one syntax, sender and receiver agree', () => {
   const matchedByReceiver: Array<{ pattern: string; method: string }> = []
   let receiverUrl = ''
-  const close: Array<() => Promise<unknown>> = []
+  let served: Served | undefined
 
   beforeAll(async () => {
     const rx = createReceiver()
     for (const [pattern] of table)
       rx.on(pattern, ({ payload }) => void matchedByReceiver.push({ pattern, method: payload.method }))
-    const server = createServer(rx.node)
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-    close.push(() => new Promise(resolve => server.close(resolve)))
+    // One receiver for the whole table (beforeAll), so not the per-test registry of test/core/setup.ts.
+    served = await serve(rx.node)
+    receiverUrl = `${served.url}/`
   })
-  afterAll(async () => {
-    for (const fn of close) await fn()
-  })
+  afterAll(() => served?.close())
 
   it.each(table)('%j vs %j → %j on the sender', async (pattern, method, matches) => {
     const rx = await receiver()

@@ -4,8 +4,8 @@
  * `error.body`, the events, the logger, `onError` or a waited hook's outcome.
  */
 import { describe, expect, it } from 'vitest'
-import { record, until, wrap } from '../delivery/helpers.js'
-import { receiver } from '../delivery/helpers.js'
+import { record, until, wrap } from '../core/setup.js'
+import { receiver } from '../core/setup.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const SECRETS = [

@@ -1,5 +1,5 @@
 // Secrets, header values and URL credentials never appear in errors, logs, events, stats or close results.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   generateSecret,
   type HookConfig,
@@ -7,7 +7,7 @@ import {
   type WebHooksConfig,
   withWebHooks,
 } from '../../src/index.js'
-import { type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
+import { receiver, track, until } from '../core/setup.js'
 import { EVENT_NAMES } from '../../src/config/option-keys.js'
 
 const SECRET = generateSecret()
@@ -18,17 +18,6 @@ const PASSWORD = 'url-pa55w0rd'
 const SENSITIVE = [SECRET, SECRET.slice(6, 26), SHARED_SECRET.slice(6, 26), HEADER_VALUE, 'hdr-s3cr3t', USER, PASSWORD]
 /** Every delivery event, from the list the configuration checks `on` against. */
 const EVENTS: readonly (keyof WebHookDeliveryEventMap)[] = EVENT_NAMES
-
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function receiver(responder?: Responder): Promise<TestReceiver> {
-  const rx = await startReceiver(responder)
-  cleanups.push(() => rx.close())
-  return rx
-}
 
 /** Everything reachable from `value` as text: errors with their message, stack, cause and own properties. */
 function dump(value: unknown, seen = new Set<unknown>()): string {
@@ -58,8 +47,7 @@ function recorded(config: Omit<WebHooksConfig, 'logger' | 'onError' | 'on'>) {
     onError: event => seen.push({ onError: event }),
     on,
   })
-  cleanups.push(() => call.webHooks.close({ timeout: 500 }))
-  return { call, seen }
+  return { call: track(call), seen }
 }
 
 function credentialed(url: string): string {
@@ -82,14 +70,6 @@ function expectClean(...things: unknown[]): string {
   const text = dump(things)
   for (const value of SENSITIVE) expect(text, `leaked ${value}`).not.toContain(value)
   return text
-}
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
 }
 
 const given = (seen: unknown[]) => seen.filter(entry => (entry as { onError?: unknown }).onError !== undefined).length

@@ -1,6 +1,6 @@
 // Safe URLs through the public API: off by default (XO parity), loopback refused when on, allow-list, DNS mapping.
 import type { LookupFunction } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   type HookConfig,
   type WebHookErrorEvent,
@@ -10,18 +10,7 @@ import {
   WebHookUnsafeUrlError,
   withWebHooks,
 } from '../../src/index.js'
-import { startReceiver, type TestReceiver } from '../helpers/receiver.js'
-
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function receiver(): Promise<TestReceiver> {
-  const rx = await startReceiver()
-  cleanups.push(() => rx.close())
-  return rx
-}
+import { receiver, track } from '../core/setup.js'
 
 /** Wraps a dispatcher; resolves `failure` with the first delivery failure given up. */
 function wrap(config: Omit<WebHooksConfig, 'onError'>) {
@@ -33,8 +22,7 @@ function wrap(config: Omit<WebHooksConfig, 'onError'>) {
     ...config,
     onError: event => report(event),
   })
-  cleanups.push(() => call.webHooks.close({ timeout: 500 }))
-  return { call, failure }
+  return { call: track(call), failure }
 }
 
 const hook = (url: string): HookConfig => ({ method: 'vm.start', type: 'post', url, format: 'json', retry: false })

@@ -1,7 +1,7 @@
 // Security of what the sender sends, through the public API: signing, rotation, custom headers, bad secrets,
 // redaction, stacks, and what never leaks.
 import { Webhook } from 'standardwebhooks'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   generateSecret,
   type HookConfig,
@@ -10,29 +10,14 @@ import {
   withWebHooks,
 } from '../../src/index.js'
 import { verifyWebHook } from '../../src/receiver/index.js'
-import { type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
-
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function receiver(responder?: Responder): Promise<TestReceiver> {
-  const rx = await startReceiver(responder)
-  cleanups.push(() => rx.close())
-  return rx
-}
+import { receiver, track } from '../core/setup.js'
 
 const api = async (method: string, params: any) => {
   if (method === 'vm.fail') throw Object.assign(new Error('no such VM'), { code: 'NO_SUCH_OBJECT' })
   return { method, params }
 }
 
-function wrap(config: WebHooksConfig) {
-  const call = withWebHooks(api, config)
-  cleanups.push(() => call.webHooks.close({ timeout: 1000 }))
-  return call
-}
+const wrap = (config: WebHooksConfig) => track(withWebHooks(api, config))
 
 const hook = (url: string, extra: Partial<HookConfig> = {}): HookConfig => ({
   method: 'vm.*',

@@ -1,25 +1,19 @@
 /**
- * Helpers of the store tests: temporary directories, a free loopback port, receivers and wrapped dispatchers closed
- * after each test, a receiver view that dedupes on `webhook-id`, and child processes running a fixture under tsx.
+ * Helpers of the store tests: temporary directories, a free loopback port, a receiver view that dedupes on
+ * `webhook-id`, and child processes running a fixture under tsx. Receivers, wrapped dispatchers and the cleanup
+ * registry are the shared ones of test/core/setup.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, expect } from 'vitest'
-import { type WebHooksConfig, withWebHooks } from '../../src/index.js'
-import { type ReceivedRequest, type Responder, startReceiver, type TestReceiver } from '../helpers/receiver.js'
+import { expect } from 'vitest'
+import { onCleanup } from '../core/setup.js'
+import { type ReceivedRequest, startReceiver, type TestReceiver } from '../helpers/receiver.js'
 
-const cleanups: Array<() => unknown> = []
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => {})
-})
-
-export function onCleanup(cleanup: () => unknown): void {
-  cleanups.push(cleanup)
-}
+// The shared registry, receiver, wrap and until (test/core/setup.ts), for the store tests' imports.
+export { onCleanup, receiver, until, wrap } from '../core/setup.js'
 
 /** A temporary directory removed after the test. */
 export function tempDir(): string {
@@ -35,35 +29,9 @@ export async function freePort(): Promise<number> {
   return server.port
 }
 
-export async function receiver(responder?: Responder, options?: { port?: number }): Promise<TestReceiver> {
-  const server = await startReceiver(responder, options)
-  onCleanup(() => server.close())
-  return server
-}
-
-/** A trivial dispatcher wrapped with web hooks; closed without draining after the test. */
-export function wrap(config: WebHooksConfig) {
-  const call = withWebHooks(async (method: string, params: unknown) => ({ method, params }), config)
-  onCleanup(() => call.webHooks.close({ timeout: 0 }))
-  return call
-}
-
 /** The distinct `webhook-id`s a receiver got: what a receiver that dedupes on it would process. */
 export function uniqueIds(server: TestReceiver): Set<string> {
   return new Set(server.requests.map(request => String(request.headers['webhook-id'])))
-}
-
-/** Resolves once `predicate` holds (checked every 10 ms), or rejects after `timeout` ms with `what`. */
-export async function until(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
-  timeout = 10_000
-): Promise<void> {
-  const end = Date.now() + timeout
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
 }
 
 export interface Child {

@@ -3,13 +3,12 @@
  * `webhook.attempt.duration`, the queue and breaker gauges, and the receiver's `webhook.received`; nothing with
  * `telemetry: false`.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics'
 import { afterEach, describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
 import { receiver, track } from '../core/setup.js'
+import { serve } from '../helpers/serve.js'
 import { type Sdk, startSdk } from './setup.js'
 
 let sdk: Sdk | undefined
@@ -25,10 +24,8 @@ async function flakyReceiver() {
   rx.on('*', () => {
     if (calls++ === 0) throw new Error('down for a moment')
   })
-  const server = createServer(rx.node)
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  track({ close: () => new Promise<void>(resolve => server.close(() => resolve())) })
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  const served = track(await serve(rx.node))
+  return `${served.url}/`
 }
 
 const sumOf = (points: DataPoint<unknown>[], attributes: Record<string, unknown>) =>
@@ -134,10 +131,8 @@ describe('metrics (issue 14)', () => {
   it('records nothing with telemetry: false (sender and receiver)', async () => {
     sdk = startSdk()
     const rx = createReceiver({ telemetry: false })
-    const server = createServer(rx.node)
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    track({ close: () => new Promise<void>(resolve => server.close(() => resolve())) })
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const served = track(await serve(rx.node))
+    const url = `${served.url}/`
     const call = track(
       withWebHooks(async () => 1, {
         hooks: [{ method: 'm', type: 'pre', url, waitForResponse: true }],

@@ -2,14 +2,13 @@
  * Issue 14: with `@opentelemetry/api` installed but no SDK registered (this file registers none), hooks go out and
  * are received exactly as before: no trace header is sent, handlers see no active span.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { trace } from '@opentelemetry/api'
 import { describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
 import { track } from '../core/setup.js'
-import { until } from '../delivery/helpers.js'
+import { serve } from '../helpers/serve.js'
+import { until } from '../core/setup.js'
 
 describe('API installed, no SDK (issue 14)', () => {
   it('sends and receives as before: no traceparent, no active span in handlers', async () => {
@@ -18,10 +17,8 @@ describe('API installed, no SDK (issue 14)', () => {
     rx.on('*', ({ payload, headers }) => {
       seen.push({ type: payload.type, traceparent: headers.traceparent, span: trace.getActiveSpan() !== undefined })
     })
-    const server = createServer(rx.node)
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    track({ close: () => new Promise<void>(resolve => server.close(() => resolve())) })
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const served = track(await serve(rx.node))
+    const url = `${served.url}/`
     const call = track(
       withWebHooks(async (_method: string, params: { n: number }) => params.n + 1, {
         hooks: [{ method: 'm', type: 'pre/post', url, waitForResponse: true }],

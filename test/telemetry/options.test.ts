@@ -38,4 +38,16 @@ describe('telemetry option (issue 14)', () => {
     const [request] = await rx.waitFor(1)
     expect(request!.json.result).toBe(2)
   })
+
+  it('configure() refuses a bad telemetry value too, and the running wrapper keeps its hooks', async () => {
+    const rx = await receiver()
+    const call = track(withWebHooks(async () => 3, { hooks: [{ method: 'm', type: 'post', url: rx.url }] }))
+    const next = { hooks: [{ method: 'other', type: 'post', url: rx.url }], telemetry: 'on' }
+    expect(() => call.webHooks.configure(next as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_WEB_HOOK_CONFIG_TYPE', message: expect.stringContaining('telemetry') })
+    )
+    expect(await call('m', {})).toBe(3)
+    const [request] = await rx.waitFor(1)
+    expect(request!.json).toMatchObject({ method: 'm', result: 3 })
+  })
 })

@@ -8,7 +8,7 @@ import { webHooksCollector, metricsServer } from '../../examples/telemetry-prom-
 import { startPrometheusMetrics } from '../../examples/telemetry-prometheus.js'
 import { withWebHooks } from '../../src/index.js'
 import { receiver, track } from '../core/setup.js'
-import { until } from '../delivery/helpers.js'
+import { until } from '../core/setup.js'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {

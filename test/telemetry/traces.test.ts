@@ -3,15 +3,14 @@
  * hooks to a `createReceiver` on loopback that fails once; each attempt is a CLIENT span child of the call's span,
  * the receiver's handler runs in a SERVER span child of the attempt, all in the call's trace.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
 import { createReceiver } from '../../src/receiver/index.js'
-import { until } from '../delivery/helpers.js'
+import { until } from '../core/setup.js'
 import { receiver as loopback, track } from '../core/setup.js'
+import { serve } from '../helpers/serve.js'
 import { registerContext, type Sdk, startSdk } from './setup.js'
 
 let sdk: Sdk | undefined
@@ -34,10 +33,8 @@ async function hookReceiver(failures: number, telemetry?: object) {
     const active = trace.getActiveSpan()?.spanContext()
     handled.push({ type: payload.type, traceId: active?.traceId, spanId: active?.spanId })
   })
-  const server = createServer(rx.node)
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
-  track({ close: () => new Promise<void>(resolve => server.close(() => resolve())) })
+  const served = track(await serve(rx.node))
+  const url = `${served.url}/hooks`
   return { url, handled }
 }
 
@@ -137,6 +134,26 @@ describe('traces (issue 14)', () => {
     // Outside a span the attempt is a root span: still traced and propagated, in a trace of its own.
     expect(outside!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
     expect(outside!.headers.traceparent).not.toContain(traceId)
+  })
+
+  it('each call lands in its own trace, calls interleaved, and an SDK registered after the wrapper is used', async () => {
+    const rx = await loopback()
+    const call = track(withWebHooks(async () => true, { hooks: [{ method: 'm', type: 'post', url: rx.url }] }))
+    // Made before any SDK: the tracer, the parent contexts and the captured trace contexts are remembered between
+    // attempts (issue 14's cost bar), and must still follow the provider registered now and each call's own span.
+    await call('m', {})
+    await rx.waitFor(1)
+    sdk = startSdk()
+    const tracer = sdk.tracerProvider.getTracer('test')
+    const [a, b] = [tracer.startSpan('a'), tracer.startSpan('b')]
+    const order = [a, b, a]
+    const ids = order.map(span => span.spanContext())
+    for (const span of order) await context.with(trace.setSpan(context.active(), span), () => call('m', {}))
+    const [untraced, ...traced] = await rx.waitFor(4)
+    expect(untraced!.headers.traceparent).toBeUndefined()
+    expect(traced.map(request => request.headers.traceparent?.slice(3, 35))).toEqual(ids.map(id => id.traceId))
+    await until(() => byName(sdk!.finished(), SpanKind.CLIENT).length === 3)
+    expect(byName(sdk.finished(), SpanKind.CLIENT).map(parentOf)).toEqual(ids.map(id => id.spanId))
   })
 
   it('uses explicit providers and propagator when given, and records nothing with telemetry: false', async () => {

@@ -4,8 +4,8 @@
  * issue 3's measure). ky's own retries are off: the engine retries.
  */
 import defaultKy, { type KyInstance } from 'ky'
-import { WebHookDeliveryError } from '../../errors/delivery-error.js'
 import { MAX_RESPONSE_BODY, MAX_RESPONSE_BYTES } from '../options.js'
+import { transportError } from './failure.js'
 import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
 
 /**
@@ -82,10 +82,7 @@ export function kyTransport(options: WebHookKyTransportOptions = {}): WebHookTra
       const body = await readCapped(response, max)
       return { status: response.status, statusText: response.statusText, headers, body }
     } catch (error) {
-      if ((error as Error | undefined)?.name === 'TimeoutError') {
-        throw new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url: request.url, cause: error })
-      }
-      throw error
+      throw transportError(error, request.url)
     }
   }
 }

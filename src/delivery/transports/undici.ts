@@ -6,9 +6,9 @@
  */
 import type { LookupFunction } from 'node:net'
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici'
-import { WebHookDeliveryError } from '../../errors/delivery-error.js'
 import { MAX_RESPONSE_BODY } from '../options.js'
 import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
+import { transportError } from './failure.js'
 import { CollectingHandler } from './undici-handler.js'
 
 /** TLS settings of a connection. */
@@ -160,10 +160,7 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
         },
         error => {
           done()
-          const code = (error as { code?: unknown }).code
-          if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-            reject(new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url, cause: error }))
-          } else reject(error)
+          reject(transportError(error, url, timedOut))
         },
         max
       )
