@@ -29,7 +29,10 @@ async function scenario(enqueuersWork: boolean) {
     child('bullmq-process', [port, queueName, server.url, String(calls), tag, worker ? '1' : '0'])
   const worker = start('worker', 0, true)
   const enqueuers = [start('one', count, enqueuersWork), start('two', count, enqueuersWork)]
-  await Promise.all(enqueuers.map(proc => proc.line(`enqueued ${count}`)))
+  // Every process up (its SIGTERM handler set) before any is stopped: a child still loading under a busy machine
+  // would otherwise die of the SIGTERM silently, without its stats line.
+  await Promise.all([worker, ...enqueuers].map(proc => proc.line('ready', 60_000)))
+  await Promise.all(enqueuers.map(proc => proc.line(`enqueued ${count}`, 60_000)))
   const total = 2 * 2 * count
   await until(() => uniqueIds(server).size === total, `${total} hooks`, 30_000)
   const stats = await Promise.all([worker, ...enqueuers].map(stop))
@@ -55,11 +58,11 @@ describe.skipIf(!hasRedis)(`several processes on one redis-server${hasRedis ? ''
   it('2 processes that enqueue and work, 1 that only works: 0 lost, 0 handled twice, pre before post', async () => {
     const [worker, ...enqueuers] = await scenario(true)
     expect(worker!.delivered + enqueuers.reduce((sum, s) => sum + s.delivered, 0)).toBeGreaterThanOrEqual(240)
-  }, 60_000)
+  }, 150_000)
 
   it('the enqueuers with worker: false: the one worker delivers everything, in order', async () => {
     const [worker, ...enqueuers] = await scenario(false)
     expect(enqueuers.map(s => s.delivered)).toEqual([0, 0])
     expect(worker!.delivered).toBeGreaterThanOrEqual(240)
-  }, 60_000)
+  }, 150_000)
 })
