@@ -5,6 +5,7 @@
 import { largeParam } from './large-param.js'
 import { memory } from './memory.js'
 import { overhead } from './overhead.js'
+import { receiverBench } from './receiver.js'
 import { slowReceiver } from './slow-receiver.js'
 import { stores } from './stores.js'
 import { telemetry } from './telemetry.js'
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<Result>> = {
   stores,
   largeParam,
   telemetry,
+  receiver: receiverBench,
 }
 const selected = process.argv.slice(2).filter(name => name in benches)
 

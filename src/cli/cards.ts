@@ -5,7 +5,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { WebHookOffice365Card } from '../payload/types.js'
 import { isJsonContentType } from '../receiver/http.js'
-import type { WebHookReceiver } from '../receiver/receiver.js'
+import type { WebHookReceiver } from '../receiver/types.js'
 import { verifyWebHook } from '../receiver/verify.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
