@@ -2,7 +2,8 @@
  * The receiver's throughput (issue 11, item 4): signed posts answered by `receiver.node`, by `receiver.fetch` (on
  * @hono/node-server) and by a bare node:http handler that reads the body and runs the same verification
  * (`verifyWebHook`) and nothing else: the baseline, measured in the same run. The load comes from a child process
- * (undici, concurrency 16), so it does not share the receiver's loop. Bar: node adapter ≥ 0.90x the bare handler.
+ * (undici, concurrency 16), so it does not share the receiver's loop; the receiver's CPU time per request is reported
+ * too (steadier than wall time on a shared machine). Bar: node adapter ≥ 0.90x the bare handler.
  */
 import { spawn } from 'node:child_process'
 import { createServer, type RequestListener, type Server } from 'node:http'
@@ -101,10 +102,15 @@ export async function receiverBench(): Promise<Result> {
   }
   const running = await servers()
   const times: Record<keyof typeof running, number[]> = { bare: [], node: [], fetch: [] }
+  // The receiver's own CPU per request (this process; the load is another): steadier than wall time on a busy machine.
+  const cpu: Record<keyof typeof running, number[]> = { bare: [], node: [], fetch: [] }
   // Interleaved rounds, so a noisy moment weighs on every variant alike.
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of Object.keys(running) as Array<keyof typeof running>) {
+      const started = process.cpuUsage()
       times[name].push(await load(running[name].url, headers, body))
+      const used = process.cpuUsage(started)
+      cpu[name].push((used.user + used.system) / POSTS)
     }
   }
   for (const { server } of Object.values(running)) server.close()
@@ -118,6 +124,9 @@ export async function receiverBench(): Promise<Result> {
       'receiver.fetch on @hono/node-server req/s (median)': rate(median(times.fetch)),
       'ratio node / bare (median)': ratio(times.node).toFixed(3),
       'ratio fetch / bare (median)': ratio(times.fetch).toFixed(3),
+      'receiver CPU µs/request bare (median)': median(cpu.bare).toFixed(1),
+      'receiver CPU µs/request node (median)': median(cpu.node).toFixed(1),
+      'receiver CPU µs/request fetch (median)': median(cpu.fetch).toFixed(1),
     },
     bar: { text: `receiver.node / bare ≥ 0.90 (median of ${ROUNDS})`, met: ratio(times.node) >= 0.9 },
   }
