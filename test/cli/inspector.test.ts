@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { chromiumMissing, launchChromium } from '../browser/chromium.js'
@@ -106,6 +107,30 @@ describe('listen --ui: the inspector', { timeout: 90_000 }, () => {
     for (const callId of ['a', 'b', 'c']) await send(listener.url, pre({ callId }), { secret: SECRET })
     const requests = await kept(ui, 2)
     expect(requests.map(r => r.payload.callId)).toEqual(['b', 'c'])
+  })
+
+  it('a body that never completes is answered 408 and shown; a client that goes away costs one line', async () => {
+    const { listener, ui } = await inspect()
+    const half = async () => {
+      const socket = connect(Number(new URL(listener.url).port), '127.0.0.1')
+      onCleanup(() => socket.destroy())
+      await new Promise(resolve => socket.once('connect', resolve))
+      socket.write(
+        'POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 99\r\n\r\n{'
+      )
+      return socket
+    }
+    const slow = await half()
+    let answer = ''
+    slow.on('data', chunk => (answer += chunk))
+    await new Promise(resolve => slow.once('close', resolve))
+    expect(answer).toMatch(/^HTTP\/1\.1 408 [^]*ERR_WEB_HOOK_REQUEST_TIMEOUT/)
+    expect((await kept(ui, 1)).map(r => r.answer.status)).toEqual([408])
+
+    ;(await half()).resetAndDestroy()
+    await expect.poll(() => listener.errors()).toMatch(/a client disconnected before its request was complete/)
+    expect((await send(listener.url, pre(), { secret: SECRET })).status).toBe(204)
+    expect((await kept(ui, 2)).map(r => r.answer.status)).toEqual([408, 204])
   })
 
   it.skipIf(curlMissing)('copy as curl: the command, run by curl, is accepted with a valid signature', async () => {

@@ -5,12 +5,15 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { isWebHookError } from '../../errors/web-hook-error.js'
+import { bodyTimedOut, errorResponse } from '../../receiver/http.js'
 import { verifyWebHook } from '../../receiver/verify.js'
 import { toCurl } from './curl.js'
 import type { InspectedRequest, InspectedSignature, InspectorStore } from './store.js'
 
 /** The receiver's `maxBodyBytes`: one byte more is kept, so the listener still answers 413. */
 const MAX_BODY_BYTES = 1024 * 1024
+/** The receiver's default `bodyTimeout`, ms. */
+const BODY_TIMEOUT = 5000
 /** What the page is shown of a body (the store holds at most `size` of these). */
 const SHOWN_BYTES = 256 * 1024
 
@@ -26,7 +29,7 @@ export interface RecordOptions {
 export function recording(listener: RequestListener, options: RecordOptions): RequestListener {
   return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
     const time = new Date().toISOString()
-    let read: { body: Buffer; size: number }
+    let read: { body: Buffer; size: number } | 'timeout'
     try {
       read = await readCapped(req)
     } catch (error) {
@@ -34,10 +37,12 @@ export function recording(listener: RequestListener, options: RecordOptions): Re
       res.destroy()
       return
     }
-    const { body, size } = read
-    req.body = body
     const answer = captureAnswer(res)
+    const body = read === 'timeout' ? Buffer.alloc(0) : read.body
+    const size = read === 'timeout' ? 0 : read.size
     res.once('finish', () => options.store.add(inspect(req, body, size, time, answer(), options)))
+    if (read === 'timeout') return timedOut(req, res)
+    req.body = body
     await listener(req, res)
   }
 }
@@ -101,19 +106,43 @@ function payloadOf(text: string): InspectedRequest['payload'] {
   return undefined
 }
 
-/** The body, at most one byte past the receiver's limit (the rest is drained), and its whole size. */
-async function readCapped(req: IncomingMessage): Promise<{ body: Buffer; size: number }> {
+/**
+ * The body, at most one byte past the receiver's limit (the rest is drained), and its whole size; `'timeout'` when it
+ * is not complete within the receiver's `bodyTimeout`, which the receiver would have answered 408 (issue 13).
+ */
+async function readCapped(req: IncomingMessage): Promise<{ body: Buffer; size: number } | 'timeout'> {
   const chunks: Buffer[] = []
   let kept = 0
   let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (kept > MAX_BODY_BYTES) continue
-    const part = chunk.subarray(0, MAX_BODY_BYTES + 1 - kept)
-    chunks.push(part)
-    kept += part.length
+  const timer = setTimeout(() => req.emit('inspector-timeout'), BODY_TIMEOUT)
+  const timeout = new Promise<'timeout'>(resolve => req.once('inspector-timeout', () => resolve('timeout')))
+  const read = (async () => {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (kept > MAX_BODY_BYTES) continue
+      const part = chunk.subarray(0, MAX_BODY_BYTES + 1 - kept)
+      chunks.push(part)
+      kept += part.length
+    }
+    return { body: Buffer.concat(chunks), size }
+  })()
+  try {
+    return await Promise.race([read, timeout])
+  } finally {
+    clearTimeout(timer)
+    read.catch(() => {})
   }
-  return { body: Buffer.concat(chunks), size }
+}
+
+/** The receiver's own 408 for a body still arriving; the connection goes once it is sent. */
+function timedOut(req: IncomingMessage, res: ServerResponse): void {
+  const { status, headers, body } = errorResponse(
+    408,
+    'ERR_WEB_HOOK_REQUEST_TIMEOUT',
+    bodyTimedOut(BODY_TIMEOUT).message
+  )
+  res.once('finish', () => req.socket.destroy())
+  res.writeHead(status, { ...headers, connection: 'close' }).end(body)
 }
 
 /** Records the status and body the listener answers (it writes them with `writeHead` and `end`). */
