@@ -71,40 +71,11 @@ export async function listen(
   }
   const port = integer('port', values.port, 8080, 0, 65535)
   const host = values.host ?? '127.0.0.1'
-  const denials = (values.deny ?? []).map(pattern => {
-    if (!isMethodPattern(pattern)) {
-      throw new CliError(`--deny ${JSON.stringify(pattern)}: expected a method (vm.delete) or a pattern (vm.*, *)`)
-    }
-    return compileMethodPattern(pattern).test
-  })
-  const reason = values.reason ?? 'denied by rpc-web-hooks listen'
   const ui = inspectorOptions(values)
   const style = createStyle(io.stdout)
   const print = (event: ListenEvent) =>
     io.stdout.write(`${values.json ? formatJson(event) : formatLine(event, style)}\n`)
-
-  let receiver: WebHookReceiver
-  try {
-    receiver = createReceiver({
-      ...(values.secret !== undefined && { secret: values.secret }),
-      onTest: ({ payload, webHookId }) => print({ kind: 'hook', time: new Date(), webHookId, payload, test: true }),
-      onError: ({ error, status }) =>
-        print({
-          kind: 'refused',
-          time: new Date(),
-          status,
-          code: isWebHookError(error) ? error.code : 'ERR_WEB_HOOK_HANDLER',
-          message: error.message,
-        }),
-    })
-  } catch (error) {
-    throw new CliError(`--secret: ${(error as Error).message.replace(/^secret(\[\d+\])?: /, '')}`)
-  }
-  receiver.on('*', ({ payload, webHookId }) => {
-    const denied = payload.type === 'pre' && denials.some(match => match(payload.method)) ? reason : undefined
-    print({ kind: 'hook', time: new Date(), webHookId, payload, test: false, denied })
-    return denied === undefined ? undefined : { allow: false, reason: denied }
-  })
+  const receiver = printingReceiver(values, print)
 
   let closing = false
   let url = ''
@@ -173,4 +144,40 @@ async function startUi(store: InspectorStore, port: number, listenerUrl: string,
     server.close()
     throw new CliError(`cannot serve the inspector on 127.0.0.1:${port}: ${(error as Error).message}`, 1)
   }
+}
+
+/** The receiver of `listen`: prints each hook and refusal, and answers `--deny` with 403. */
+function printingReceiver(
+  values: { secret?: string[]; deny?: string[]; reason?: string },
+  print: (event: ListenEvent) => void
+): WebHookReceiver {
+  const denials = (values.deny ?? []).map(pattern => {
+    if (!isMethodPattern(pattern)) {
+      throw new CliError(`--deny ${JSON.stringify(pattern)}: expected a method (vm.delete) or a pattern (vm.*, *)`)
+    }
+    return compileMethodPattern(pattern).test
+  })
+  const reason = values.reason ?? 'denied by rpc-web-hooks listen'
+  let receiver: WebHookReceiver
+  try {
+    receiver = createReceiver({
+      ...(values.secret !== undefined && { secret: values.secret }),
+      onTest: ({ payload, webHookId }) => print({ kind: 'hook', time: new Date(), webHookId, payload, test: true }),
+      onError: ({ error, status }) =>
+        print({
+          kind: 'refused',
+          time: new Date(),
+          status,
+          code: isWebHookError(error) ? error.code : 'ERR_WEB_HOOK_HANDLER',
+          message: error.message,
+        }),
+    })
+  } catch (error) {
+    throw new CliError(`--secret: ${(error as Error).message.replace(/^secret(\[\d+\])?: /, '')}`)
+  }
+  return receiver.on('*', ({ payload, webHookId }) => {
+    const denied = payload.type === 'pre' && denials.some(match => match(payload.method)) ? reason : undefined
+    print({ kind: 'hook', time: new Date(), webHookId, payload, test: false, denied })
+    return denied === undefined ? undefined : { allow: false, reason: denied }
+  })
 }
