@@ -7,6 +7,7 @@ import { largeParam } from './large-param.js'
 import { memory } from './memory.js'
 import { overhead } from './overhead.js'
 import { scaling } from './scaling.js'
+import { receiverBench } from './receiver.js'
 import { slowReceiver } from './slow-receiver.js'
 import { stores } from './stores.js'
 import { telemetry } from './telemetry.js'
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<Result>> = {
   telemetry,
   scaling,
   history,
+  receiver: receiverBench,
 }
 const selected = process.argv.slice(2).filter(name => name in benches)
 

@@ -5,7 +5,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { WebHookOffice365Card } from '../payload/types.js'
 import { isJsonContentType } from '../receiver/http.js'
-import type { WebHookReceiver } from '../receiver/receiver.js'
+import type { WebHookReceiver } from '../receiver/types.js'
 import { verifyWebHook } from '../receiver/verify.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -31,14 +31,8 @@ export function withCards(
 
   async function handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return receiver.node(req, res)
-    const chunks: Buffer[] = []
-    let size = 0
-    for await (const chunk of req) {
-      // Past the limit, keep draining but stop keeping: the receiver answers 413 for the oversized body.
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer)
-      size += (chunk as Buffer).length
-    }
-    const body = Buffer.concat(chunks)
+    // The inspector (`--ui`) has read the body already, to at most one byte past the limit.
+    const { body, size } = Buffer.isBuffer(req.body) ? { body: req.body, size: req.body.length } : await readAll(req)
     const card = size <= MAX_BODY_BYTES ? parseCard(body) : undefined
     if (card !== undefined && secrets !== undefined) {
       try {
@@ -56,6 +50,17 @@ export function withCards(
     print(card, typeof id === 'string' ? id : undefined)
     res.writeHead(204).end()
   }
+}
+
+async function readAll(req: IncomingMessage): Promise<{ body: Buffer; size: number }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    // Past the limit, keep draining but stop keeping: the receiver answers 413 for the oversized body.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer)
+    size += (chunk as Buffer).length
+  }
+  return { body: Buffer.concat(chunks), size }
 }
 
 function parseCard(body: Buffer): WebHookOffice365Card | undefined {

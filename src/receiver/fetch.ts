@@ -1,28 +1,17 @@
 /**
- * The Fetch API adapter: `(Request) => Promise<Response>` for Hono, Bun, Deno and workers.
+ * The Fetch API adapter: `(Request) => Promise<Response>` for Hono, Bun, Deno and workers. It only moves bytes: the
+ * request flow (`flow.ts`) decides.
  */
-import type { ReceiverCore } from './core.js'
-import { declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
-import type { WebHookResponseOutput } from './types.js'
+import type { ServeRequest } from './core.js'
 
-export function createFetchAdapter(core: ReceiverCore) {
+export function createFetchAdapter(serve: ServeRequest) {
   return async (request: Request): Promise<Response> => {
-    let response: WebHookResponseOutput
-    try {
-      const headers = normalizeHeaders(request.headers)
-      const refused = core.precheck(request.method, headers)
-      const length = declaredLength(headers)
-      if (refused !== undefined) {
-        response = refused
-      } else if (length !== undefined && length > core.maxBodyBytes) {
-        response = core.refuse(tooLarge(core.maxBodyBytes))
-      } else {
-        const body = await readBody(request, core.maxBodyBytes)
-        response = body === undefined ? core.refuse(tooLarge(core.maxBodyBytes)) : await core.process(body, headers)
-      }
-    } catch {
-      response = errorResponse(500, 'ERR_WEB_HOOK_HANDLER', 'The receiver failed to read the request; retry later.')
-    }
+    const { response } = await serve({
+      method: request.method,
+      headers: request.headers,
+      // The host's own timeouts bound a slow body here.
+      body: { kind: 'stream', read: limit => readBody(request, limit) },
+    })
     return new Response(response.status === 204 ? null : response.body, {
       status: response.status,
       headers: response.headers,
@@ -30,8 +19,8 @@ export function createFetchAdapter(core: ReceiverCore) {
   }
 }
 
-/** The whole body, or undefined once it grows past `limit` (the stream is cancelled there). */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
+/** The whole body, or `'too large'` once it grows past `limit` (the stream is cancelled there). */
+async function readBody(request: Request, limit: number): Promise<Uint8Array | 'too large'> {
   if (request.body === null) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -42,7 +31,7 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array | u
     size += value.byteLength
     if (size > limit) {
       await reader.cancel().catch(() => {})
-      return undefined
+      return 'too large'
     }
     chunks.push(value)
   }

@@ -5,7 +5,7 @@ export type { WebHookVerifyOptions, WebHookHeadersInput } from './verify.js'
 export { WebHookVerificationError } from '../errors/verification-error.js'
 export type { WebHookVerificationErrorCode } from '../errors/verification-error.js'
 export { createReceiver } from './create-receiver.js'
-export type { WebHookReceiver } from './receiver.js'
+export type { WebHookReceiver } from './types.js'
 export type { WebHookTelemetry, WebHookTelemetryOptions } from '../telemetry/types.js'
 export type {
   WebHookReceiverOptions,

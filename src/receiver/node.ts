@@ -1,71 +1,29 @@
 /**
- * The node:http adapter: `(req, res)` for node:http, Express and Fastify's raw request and reply.
+ * The node:http adapter: `(req, res)` for node:http, Express and Fastify's raw request and reply. It only moves bytes:
+ * the request flow (`flow.ts`) decides.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { WebHookRequestError } from '../errors/request-error.js'
-import type { ReceiverCore } from './core.js'
-import { bodyTimedOut, declaredLength, errorResponse, normalizeHeaders, tooLarge } from './http.js'
-import type { WebHookResponseOutput } from './types.js'
+import type { ReceivedBody, ServeRequest } from './core.js'
 
-export function createNodeAdapter(core: ReceiverCore) {
+export function createNodeAdapter(serve: ServeRequest) {
   return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> => {
-    let response: WebHookResponseOutput
-    let close = false
-    try {
-      const headers = normalizeHeaders(req.headers)
-      const refused = core.precheck(req.method, headers)
-      const length = declaredLength(headers)
-      if (refused !== undefined) {
-        response = refused
-      } else if (typeof req.body === 'string' || req.body instanceof Uint8Array) {
-        // A body parser already read it raw (express.raw, Fastify's addContentTypeParser with parseAs: 'buffer').
-        const size = typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.byteLength
-        response =
-          size > core.maxBodyBytes ? core.refuse(tooLarge(core.maxBodyBytes)) : await core.process(req.body, headers)
-      } else if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && req.readableEnded) {
-        response = await parsedBody(core, req.body, headers)
-      } else if (length !== undefined && length > core.maxBodyBytes) {
-        response = core.refuse(tooLarge(core.maxBodyBytes))
-        close = true
-      } else {
-        const body = await readBody(req, core.maxBodyBytes, core.bodyTimeout)
-        if (body === 'too large') {
-          response = core.refuse(tooLarge(core.maxBodyBytes))
-          close = true
-        } else if (body === 'timeout') {
-          response = core.refuse(bodyTimedOut(core.bodyTimeout))
-          close = true
-          // The client is still sending: once the 408 is out, the connection goes, whatever keep-alive says.
-          res.once('finish', () => req.socket.destroy())
-        } else {
-          response = await core.process(body, headers)
-        }
-      }
-    } catch {
-      response = errorResponse(500, 'ERR_WEB_HOOK_HANDLER', 'The receiver failed to read the request; retry later.')
-    }
+    const { response, close, destroy } = await serve({ method: req.method, headers: req.headers, body: bodyOf(req) })
+    if (destroy) res.once('finish', () => req.socket.destroy())
     if (res.headersSent || res.destroyed) return
-    // An unread oversized body is not drained: the connection is closed once the answer is sent.
     if (close) res.setHeader('connection', 'close')
     res.writeHead(response.status, response.headers)
     res.end(response.body)
   }
 }
 
-/**
- * A body a parser already turned into an object (express.json()). Unsigned, it is re-encoded; signed, it cannot be
- * verified (the exact bytes are gone), which is the receiver's own setup error: 500 so the sender retries once fixed.
- */
-function parsedBody(core: ReceiverCore, body: object, headers: Record<string, string>) {
-  if (!core.verifies) return core.process(JSON.stringify(body), headers)
-  return core.refuse(
-    new WebHookRequestError(
-      'ERR_WEB_HOOK_REQUEST_PARSED_BODY',
-      500,
-      'req.body was already parsed as JSON, so the raw body cannot be verified. Mount the receiver with ' +
-        "express.raw({ type: 'application/json' }) (or before express.json()) so it gets the exact bytes."
-    )
-  )
+/** The body as a body parser left it (a Buffer or string from express.raw, an object from express.json), or unread. */
+function bodyOf(req: IncomingMessage & { body?: unknown }): ReceivedBody {
+  const { body } = req
+  if (typeof body === 'string' || body instanceof Uint8Array) return { kind: 'raw', value: body }
+  if (body !== undefined && body !== null && typeof body === 'object' && req.readableEnded) {
+    return { kind: 'parsed', value: body }
+  }
+  return { kind: 'stream', read: (limit, timeout) => readBody(req, limit, timeout) }
 }
 
 /**

@@ -41,9 +41,13 @@ export interface Listener {
   stop(): Promise<number | null>
 }
 
-/** Starts `rpc-web-hooks listen --port 0 …` and resolves with the URL it prints. */
-export function startListen(args: string[]): Promise<Listener> {
-  const child = spawn(TSX, [CLI, 'listen', '--port', '0', ...args], {
+/** The built command (`npm run build`), as users run it. */
+export const BUILT_CLI = `${root}dist/cli.js`
+
+/** Starts `rpc-web-hooks listen --port 0 …` (from source, or `built`: dist/cli.js) and resolves with the URL it prints. */
+export function startListen(args: string[], { built = false } = {}): Promise<Listener> {
+  const [command, script] = built ? [process.execPath, BUILT_CLI] : [TSX, CLI]
+  const child = spawn(command, [script, 'listen', '--port', '0', ...args], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
   })

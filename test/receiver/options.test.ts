@@ -19,6 +19,26 @@ function configError(fn: () => unknown): WebHookConfigError {
 }
 
 describe('createReceiver options', () => {
+  it('reads null as "not set", as the sender does (the shared toolkit\'s one rule)', async () => {
+    const receiver = createReceiver({
+      maxBodyBytes: null,
+      tolerance: null,
+      orphanTtl: null,
+      dedupe: { ttl: null },
+    } as any)
+    const served = await serve(receiver.node)
+    try {
+      expect((await send(served.url, post())).status).toBe(204)
+    } finally {
+      await served.close()
+    }
+  })
+
+  it("says what a duration must be, with the toolkit's message", () => {
+    const error = configError(() => createReceiver({ orphanTtl: 30 * 86_400_000 }))
+    expect(error.message).toMatch(/must be an integer of ms from 1 to 2147483647/)
+  })
+
   it.each([
     [{ secret: 'not-a-secret' }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
     [{ secret: '' }, 'ERR_WEB_HOOK_CONFIG_SECRET', 'secret'],
@@ -46,6 +66,11 @@ describe('createReceiver options', () => {
     [{ dedupe: { tll: 5 } }, 'ERR_WEB_HOOK_CONFIG_UNKNOWN_KEY', 'dedupe.tll', 'dedupe.ttl'],
     [{ dedupe: 'memory' }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'dedupe', undefined],
     [{ orphanTtl: 30 * 86_400_000 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'orphanTtl', undefined],
+    // The shared toolkit's messages and codes (issue 11): a wrong type is a TYPE error, a byte count an integer.
+    [{ maxBodyBytes: '1mb' }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'maxBodyBytes', undefined],
+    [{ maxBodyBytes: 1.5 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'maxBodyBytes', undefined],
+    [{ tolerance: '300' }, 'ERR_WEB_HOOK_CONFIG_TYPE', 'tolerance', undefined],
+    [{ bodyTimeout: 1.5 }, 'ERR_WEB_HOOK_CONFIG_VALUE', 'bodyTimeout', undefined],
   ])('rejects %j (item 12.10, 12.9), and the receiver built after it works', async (options, code, path, meant) => {
     const error = configError(() => createReceiver(options as any))
     expect([error.code, error.path]).toEqual([code, path])
