@@ -124,7 +124,7 @@ describe('listen --ui: the inspector', { timeout: 90_000 }, () => {
     let answer = ''
     slow.on('data', chunk => (answer += chunk))
     await new Promise(resolve => slow.once('close', resolve))
-    expect(answer).toMatch(/^HTTP\/1\.1 408 [^]*ERR_WEB_HOOK_REQUEST_TIMEOUT/)
+    expect(answer).toMatch(/^HTTP\/1\.1 408 [\s\S]*ERR_WEB_HOOK_REQUEST_TIMEOUT/)
     expect((await kept(ui, 1)).map(r => r.answer.status)).toEqual([408])
 
     ;(await half()).resetAndDestroy()
