@@ -58,12 +58,12 @@ describe.skipIf(!hasRedisCluster)(
       refusing = false
       // Calls during the failover: their hooks wait in the process until the new master answers.
       for (let n = 40; n < 60; n++) await call('a', { n })
-      await until(() => ok().size === 120, 'all 120 hooks after the failover', 30_000)
+      await until(() => ok().size === 120, 'all 120 hooks after the failover', 60_000)
       console.info(
         `bullmq cluster: master :${killed} killed, all 120 hooks delivered ${Date.now() - killedAt} ms after`
       )
       expectPreBeforePost(server.requests, index => answered.has(index))
-    }, 50_000)
+    }, 90_000)
   }
 )
 
