@@ -49,8 +49,28 @@ export interface DeadRow extends PendingRow {
   status: number | null
 }
 
+/**
+ * The values of an insert, in the order of `INSERT_FIELDS`: bound by position, which costs better-sqlite3 about a
+ * microsecond less per row than by name (the insert is on the call path).
+ */
+export type InsertValues = [
+  id: string,
+  endpoint: string,
+  url: string,
+  type: 'pre' | 'post',
+  method: string,
+  callId: string,
+  body: string,
+  createdAt: number,
+  attempts: number,
+  notBefore: number,
+  traceparent: string | null,
+  leaseUntil: number | null,
+  owner: string | null,
+]
+
 export interface Statements {
-  insert: Statement<[PendingRow & { leaseUntil: number | null; owner: string | null }]>
+  insert: Statement<InsertValues>
   owners: Statement<[{ owner: string; now: number }], { owner: string }>
   release: Statement<[string]>
   releaseOne: Statement<[{ id: string; notBefore: number }]>
@@ -70,7 +90,7 @@ export function prepare(db: Database): Statements {
   const values = '@id, @endpoint, @url, @type, @method, @callId, @body, @createdAt, @attempts, @notBefore, @traceparent'
   return {
     insert: db.prepare(
-      `INSERT OR REPLACE INTO ${PENDING} (${fields}, leaseUntil, owner) VALUES (${values}, @leaseUntil, @owner)`
+      `INSERT OR REPLACE INTO ${PENDING} (${fields}, leaseUntil, owner) VALUES (${fields.replace(/\w+/g, '?')}, ?, ?)`
     ),
     owners: db.prepare(
       `SELECT DISTINCT owner FROM ${PENDING} WHERE owner IS NOT NULL AND owner != @owner AND leaseUntil > @now`

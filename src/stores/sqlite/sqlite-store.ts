@@ -12,7 +12,7 @@ import type {
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { isDeadOwner, newOwner } from '../owner.js'
 import { check, open, type WebHookSqliteStoreOptions } from './options.js'
-import type { DeadRow, PendingRow } from './schema.js'
+import type { DeadRow, InsertValues, PendingRow } from './schema.js'
 import { WriteBatch } from './write-batch.js'
 
 export type { WebHookSqliteStoreOptions } from './options.js'
@@ -81,6 +81,13 @@ function row(item: WebHookStoredDelivery): PendingRow {
     notBefore,
     traceparent: item.traceparent ?? null,
   }
+}
+
+/** A stored delivery as the values of an insert (see `InsertValues`). */
+function insertValues(item: WebHookStoredDelivery, leaseUntil: number | null, owner: string | null): InsertValues {
+  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore } = item
+  const trace = item.traceparent ?? null
+  return [id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, trace, leaseUntil, owner]
 }
 
 function letter(row: DeadRow): WebHookDeadLetter {
@@ -156,7 +163,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
 
   const requeue = db.transaction((ids: readonly string[] | undefined): string[] => {
     const taken = take(ids)
-    for (const item of taken) sql.insert.run({ ...row(item), leaseUntil: null, owner: null })
+    for (const item of taken) sql.insert.run(...insertValues(item, null, null))
     return taken.map(item => item.id)
   })
 
@@ -178,9 +185,9 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       assertOpen()
       const now = Date.now()
       if (leaseUntil > now) leaseMs = leaseUntil - now
-      const values = { ...row(item), leaseUntil: leaseUntil > now ? leaseUntil : null, owner }
+      const values = insertValues(item, leaseUntil > now ? leaseUntil : null, owner)
       // A pre hook's call runs as soon as this returns: commit now. A post's call settles after a microtask.
-      return batch.add(() => sql.insert.run(values), item.type === 'pre' ? 'now' : 'microtask')
+      return batch.add(() => sql.insert.run(...values), item.type === 'pre' ? 'now' : 'microtask')
     },
     lease(lease) {
       ready()
