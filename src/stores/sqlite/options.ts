@@ -18,7 +18,8 @@ export interface WebHookSqliteStoreOptions {
   filename: string
   /**
    * SQLite's `synchronous` setting. `normal` (with WAL) survives a crash of the process, not of the machine (the last
-   * transactions may be lost on power loss); `full` survives both, at the cost of an fsync per write.
+   * transactions may be lost on power loss); `full` survives both, at the cost of an fsync per commit: one per batch
+   * of writes made together (group commit), not one per hook.
    * @default 'normal'
    */
   synchronous?: 'normal' | 'full'
