@@ -95,6 +95,17 @@ function letter(row: DeadRow): WebHookDeadLetter {
   return { ...delivery(row), failedAt, code, message, ...(status === null ? {} : { status }) }
 }
 
+/** What every write of a batch that could not be committed gets. */
+function writeError(filename: string, cause: unknown, writes: number): WebHookStoreError {
+  return new WebHookStoreError(
+    'ERR_WEB_HOOK_STORE_WRITE',
+    'sqlite',
+    `Cannot write to the web hook outbox ${JSON.stringify(filename)}: a transaction of ${writes} write(s) was ` +
+      `rolled back (${(cause as Error).message})`,
+    { cause }
+  )
+}
+
 /**
  * Creates a durable outbox in a SQLite file (better-sqlite3, an optional peer dependency: `npm i better-sqlite3`).
  * Opens the file at once: a path that cannot be opened throws a `WebHookStoreError` (`ERR_WEB_HOOK_STORE_OPEN`).
@@ -120,14 +131,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
     db.transaction((writes: ReadonlyArray<() => void>) => {
       for (const write of writes) write()
     }),
-    (cause, writes) =>
-      new WebHookStoreError(
-        'ERR_WEB_HOOK_STORE_WRITE',
-        'sqlite',
-        `Cannot write to the web hook outbox ${JSON.stringify(options.filename)}: a transaction of ${writes} ` +
-          `write(s) was rolled back (${(cause as Error).message})`,
-        { cause }
-      )
+    (cause, writes) => writeError(options.filename, cause, writes)
   )
 
   /** When the leases of dead processes were last looked for: at most once a second (it reads the whole table). */
