@@ -13,6 +13,7 @@ import { WebHookStoreError } from '../../errors/store-error.js'
 import { isDeadOwner, newOwner } from '../owner.js'
 import { check, open, type WebHookSqliteStoreOptions } from './options.js'
 import type { DeadRow, InsertValues, PendingRow } from './schema.js'
+import { Keys } from './keys.js'
 import { WriteBatch } from './write-batch.js'
 
 export type { WebHookSqliteStoreOptions } from './options.js'
@@ -124,6 +125,7 @@ function writeError(filename: string, cause: unknown, writes: number): WebHookSt
 export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteStore {
   check(options)
   const { db, statements: sql } = open(options)
+  const keys = new Keys(sql)
   const owner = newOwner()
   let leaseMs = DEFAULT_LEASE_MS
   let closed = false
@@ -145,12 +147,15 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
   const leaseDue = db.transaction(({ limit, leaseMs: ms, now }: WebHookLease): WebHookStoredDelivery[] => {
     releaseDead(now)
     const rows = sql.due.all({ now, limit })
-    for (const row of rows) sql.claim.run({ id: row.id, leaseUntil: now + ms, owner })
+    for (const row of rows) {
+      sql.claim.run({ seq: row.seq, leaseUntil: now + ms, owner })
+      keys.set(row.id, row.seq)
+    }
     return rows.map(delivery)
   })
 
   const bury = (dead: WebHookDeadLetter, row: DeadRow) => () => {
-    sql.ack.run(dead.id)
+    keys.forget(dead.id, key => sql.ack.run(key).changes)
     sql.bury.run(row)
   }
 
@@ -191,7 +196,8 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       if (leaseUntil > now) leaseMs = leaseUntil - now
       const values = insertValues(item, leaseUntil > now ? leaseUntil : null, owner)
       // A pre hook's call runs as soon as this returns: commit now. A post's call settles after a microtask.
-      return batch.add(() => sql.insert.run(...values), item.type === 'pre' ? 'now' : 'microtask')
+      const insert = () => keys.set(item.id, Number(sql.insert.run(...values).lastInsertRowid))
+      return batch.add(insert, item.type === 'pre' ? 'now' : 'microtask')
     },
     lease(lease) {
       ready()
@@ -200,17 +206,18 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
     },
     ack(id) {
       assertOpen()
-      return batch.add(() => sql.ack.run(id), 'later')
+      return batch.add(() => keys.forget(id, key => sql.ack.run(key).changes), 'later')
     },
     release(id, notBefore) {
       assertOpen()
-      return batch.add(() => sql.releaseOne.run({ id, notBefore }), 'later')
+      // Not this process's any more: another may lease it.
+      return batch.add(() => keys.forget(id, key => sql.releaseOne.run({ ...key, notBefore }).changes), 'later')
     },
     retryAt(id, at, attempts) {
       assertOpen()
       // This process keeps the delivery until its retry is due, and for a lease after that.
-      const values = { id, notBefore: at, attempts, leaseUntil: Math.max(at, Date.now()) + leaseMs, owner }
-      return batch.add(() => sql.retry.run(values), 'later')
+      const values = { notBefore: at, attempts, leaseUntil: Math.max(at, Date.now()) + leaseMs, owner }
+      return batch.add(() => keys.use(id, key => sql.retry.run({ ...key, ...values }).changes), 'later')
     },
     deadLetter(dead) {
       assertOpen()
