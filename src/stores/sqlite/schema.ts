@@ -59,8 +59,6 @@ export function createSchema(db: Database): void {
     if (!columnNames(db, table).includes('traceparent')) db.exec(`ALTER TABLE ${table} ADD COLUMN traceparent TEXT`)
   // Files made before issue 16 key their pending deliveries by id: copied into the table above.
   migratePending(db)
-  // What `lease` looks for: rows not leased, or whose lease expired (without it, each lease reads every row leased).
-  db.exec(`CREATE INDEX IF NOT EXISTS ${PENDING}_lease ON ${PENDING} (leaseUntil)`)
 }
 
 export interface PendingRow {
@@ -123,10 +121,7 @@ export interface Statements {
   owners: Statement<[{ owner: string; now: number }], { owner: string }>
   release: Statement<[string]>
   releaseOne: Statement<[Row & { notBefore: number }]>
-  /** Due rows not leased, in insertion order. */
-  dueFree: Statement<[{ now: number; limit: number }], DueRow>
-  /** Due rows whose lease expired, the first expired first. */
-  dueExpired: Statement<[{ now: number; limit: number }], DueRow>
+  due: Statement<[{ now: number; limit: number }], DueRow>
   claim: Statement<[{ seq: number; leaseUntil: number; owner: string }]>
   ack: Statement<[Row]>
   retry: Statement<[Row & { notBefore: number; attempts: number; leaseUntil: number; owner: string }]>
@@ -152,14 +147,10 @@ export function prepare(db: Database): Statements {
     releaseOne: db.prepare(
       `UPDATE ${PENDING} SET leaseUntil = NULL, owner = NULL, notBefore = @notBefore WHERE seq = @seq AND id = @id`
     ),
-    // Two reads, each in the order of the index on leaseUntil (it stops at `limit`); `lease` merges them by seq, the
-    // order of the calls (a replayed dead letter comes after what is already pending).
-    dueFree: db.prepare(
-      `SELECT seq, ${fields} FROM ${PENDING} WHERE leaseUntil IS NULL AND notBefore <= @now ORDER BY seq LIMIT @limit`
-    ),
-    dueExpired: db.prepare(
-      `SELECT seq, ${fields} FROM ${PENDING} WHERE leaseUntil <= @now AND notBefore <= @now
-       ORDER BY leaseUntil, seq LIMIT @limit`
+    // In insertion order: the order of the calls (a replayed dead letter comes after what is already pending).
+    due: db.prepare(
+      `SELECT seq, ${fields} FROM ${PENDING} WHERE notBefore <= @now AND (leaseUntil IS NULL OR leaseUntil <= @now)
+       ORDER BY seq LIMIT @limit`
     ),
     claim: db.prepare(`UPDATE ${PENDING} SET leaseUntil = @leaseUntil, owner = @owner WHERE seq = @seq`),
     ack: db.prepare(`DELETE FROM ${PENDING} WHERE seq = @seq AND id = @id`),

@@ -146,8 +146,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
 
   const leaseDue = db.transaction(({ limit, leaseMs: ms, now }: WebHookLease): WebHookStoredDelivery[] => {
     releaseDead(now)
-    const due = { now, limit }
-    const rows = [...sql.dueFree.all(due), ...sql.dueExpired.all(due)].sort((a, b) => a.seq - b.seq).slice(0, limit)
+    const rows = sql.due.all({ now, limit })
     for (const row of rows) {
       sql.claim.run({ seq: row.seq, leaseUntil: now + ms, owner })
       keys.set(row.id, row.seq)
