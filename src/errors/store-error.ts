@@ -8,6 +8,7 @@ export type WebHookStoreErrorCode =
   | 'ERR_WEB_HOOK_STORE_UNKNOWN_ENDPOINT'
   | 'ERR_WEB_HOOK_STORE_CLOSED'
   | 'ERR_WEB_HOOK_STORE_PEER_MISSING'
+  | 'ERR_WEB_HOOK_STORE_WRITE'
 
 const HINTS: Record<WebHookStoreErrorCode, string> = {
   ERR_WEB_HOOK_STORE_OPEN:
@@ -21,6 +22,10 @@ const HINTS: Record<WebHookStoreErrorCode, string> = {
   ERR_WEB_HOOK_STORE_CLOSED: 'the store was closed; create a new one',
   ERR_WEB_HOOK_STORE_PEER_MISSING:
     'install it in the project that depends on rpc-web-hooks, then restart; docs/durability.md says which store needs which package',
+  ERR_WEB_HOOK_STORE_WRITE:
+    'check that the disk has room and that the file is writable by this process (and not held by another one for ' +
+    'longer than busyTimeout); what the failed batch held is not in the file: its deliveries go on in memory, and a ' +
+    'restart would lose them or send them again',
 }
 
 /**

@@ -14,7 +14,8 @@ describe('sqliteStore', () => {
     const store = sqliteStore({ filename: join(tempDir(), 'outbox.db') })
     const call = wrap({ hooks: [hook(server.url)], store })
     await call('a', { n: 1 })
-    // better-sqlite3 is synchronous: the row is in the file when the call's promise settles.
+    // The row is in the file when the call's promise settles (test/stores/sqlite-group-commit.test.ts reads it with a
+    // second connection at that moment).
     expect(store.counts().pending).toBe(1)
     await server.waitFor(1)
     await until(() => store.counts().pending === 0, 'the ack')
@@ -170,14 +171,14 @@ describe('sqliteStore', () => {
     for (let n = 0; n < calls; n++) expect(order.indexOf(`pre ${n}`)).toBeLessThan(order.indexOf(`post ${n}`))
   })
 
-  it('lease: leases of live processes are kept, those of dead ones (or an earlier run with this pid) are taken', () => {
+  it('lease: leases of live processes are kept, those of dead ones (or an earlier run with this pid) are taken', async () => {
     const filename = join(tempDir(), 'outbox.db')
     const store = sqliteStore({ filename })
     onCleanup(() => store.close())
     const now = Date.now()
     const base = { endpoint: 'http://127.0.0.1:9/', url: 'http://127.0.0.1:9/', type: 'post' as const, method: 'a' }
     const item = (id: string) => ({ ...base, id, callId: id, body: '{}', createdAt: now, attempts: 1, notBefore: 0 })
-    for (const id of ['live', 'dead', 'earlier', 'expired', 'free']) store.enqueue(item(id), now + 60_000)
+    await Promise.all(['live', 'dead', 'earlier', 'expired', 'free'].map(id => store.enqueue(item(id), now + 60_000)))
     const db = new Database(filename)
     const own = (id: string, owner: string | null, leaseUntil: number | null) =>
       db.prepare('UPDATE web_hook_pending SET owner = ?, leaseUntil = ? WHERE id = ?').run(owner, leaseUntil, id)

@@ -1,40 +1,22 @@
 /**
- * The SQLite store (issue 7): an embedded, durable outbox on better-sqlite3. Every step of a delivery's life is one
- * synchronous statement, so the engine's write-through happens before the API call that accepted the event returns.
+ * The SQLite store (issue 7): an embedded, durable outbox on better-sqlite3. Writes are group-committed (issue 16,
+ * `write-batch.ts`): a pre hook before the call runs, a post hook before the call's promise settles, the writes made
+ * together in one transaction; acks, retries and dead letters folded into the next one.
  */
-import type Database from 'better-sqlite3'
 import type {
   WebHookDeadLetter,
   WebHookLease,
   WebHookStore,
   WebHookStoredDelivery,
 } from '../../delivery/store-types.js'
-import { MAX_DURATION } from '../../validation/check.js'
-import { findUnknownKey } from '../../validation/known-keys.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { isDeadOwner, newOwner } from '../owner.js'
-import { loadPeer } from '../peer.js'
-import { createSchema, type DeadRow, type PendingRow, prepare, type Statements } from './schema.js'
+import { check, open, type WebHookSqliteStoreOptions } from './options.js'
+import type { DeadRow, InsertValues, PendingRow } from './schema.js'
+import { Keys } from './keys.js'
+import { WriteBatch } from './write-batch.js'
 
-/** Options of {@link sqliteStore}. */
-export interface WebHookSqliteStoreOptions {
-  /**
-   * Path of the database file (created if absent, with its `-wal` and `-shm` companions), or `:memory:` for tests.
-   * @example '/var/lib/my-server/web-hooks.db'
-   */
-  filename: string
-  /**
-   * SQLite's `synchronous` setting. `normal` (with WAL) survives a crash of the process, not of the machine (the last
-   * transactions may be lost on power loss); `full` survives both, at the cost of an fsync per write.
-   * @default 'normal'
-   */
-  synchronous?: 'normal' | 'full'
-  /**
-   * How long a write waits for another process holding the database, ms.
-   * @default 5000
-   */
-  busyTimeout?: number
-}
+export type { WebHookSqliteStoreOptions } from './options.js'
 
 /** Counts of what the outbox holds. */
 export interface WebHookSqliteStoreCounts {
@@ -42,18 +24,25 @@ export interface WebHookSqliteStoreCounts {
   dead: number
 }
 
-/** The SQLite store: a {@link WebHookStore} whose methods are synchronous, plus offline replay and counts. */
+/**
+ * The SQLite store: a {@link WebHookStore} whose reads are synchronous, plus offline replay and counts. Its writes are
+ * group-committed: each returns a promise that resolves once its transaction is committed, or rejects with a
+ * `WebHookStoreError` (`ERR_WEB_HOOK_STORE_WRITE`) shared by every write of that transaction, none of which is then
+ * in the file. A pre hook's `enqueue` is committed before it returns, a post hook's in a microtask (with the other
+ * writes made before it runs), `ack`, `release`, `retryAt` and `deadLetter` at the next `setImmediate` or in an
+ * earlier commit. Reads and `close()` commit what is queued first.
+ */
 export interface WebHookSqliteStore extends WebHookStore {
   readonly kind: 'sqlite'
   readonly durable: true
   /** The database file. */
   readonly filename: string
-  enqueue(delivery: WebHookStoredDelivery, leaseUntil: number): void
+  enqueue(delivery: WebHookStoredDelivery, leaseUntil: number): Promise<void>
   lease(options: WebHookLease): WebHookStoredDelivery[]
-  ack(id: string): void
-  release(id: string, notBefore: number): void
-  retryAt(id: string, at: number, attempts: number): void
-  deadLetter(letter: WebHookDeadLetter): void
+  ack(id: string): Promise<void>
+  release(id: string, notBefore: number): Promise<void>
+  retryAt(id: string, at: number, attempts: number): Promise<void>
+  deadLetter(letter: WebHookDeadLetter): Promise<void>
   listDeadLetters(options?: { limit?: number }): WebHookDeadLetter[]
   takeDeadLetters(ids?: readonly string[]): WebHookStoredDelivery[]
   /**
@@ -70,70 +59,6 @@ export interface WebHookSqliteStore extends WebHookStore {
 const DEFAULT_LEASE_MS = 5 * 60_000
 /** Leases come back within milliseconds while a backlog drains; dead owners are looked for at most this often, ms. */
 const DEAD_CHECK_MS = 1000
-
-/** The options of {@link sqliteStore} (one list: a new option is one more entry). */
-const OPTION_KEYS = [
-  'filename',
-  'synchronous',
-  'busyTimeout',
-] as const satisfies readonly (keyof WebHookSqliteStoreOptions)[]
-
-function check(options: WebHookSqliteStoreOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new WebHookStoreError('ERR_WEB_HOOK_STORE_OPTIONS', 'sqlite', 'sqliteStore() needs { filename }')
-  }
-  const unknown = findUnknownKey(options, OPTION_KEYS, '')
-  if (unknown !== undefined) {
-    throw new WebHookStoreError(
-      'ERR_WEB_HOOK_STORE_OPTIONS',
-      'sqlite',
-      `sqliteStore({ ${unknown.path} }) ${unknown.message}`
-    )
-  }
-  if (typeof options.filename !== 'string' || options.filename === '') {
-    throw new WebHookStoreError(
-      'ERR_WEB_HOOK_STORE_OPTIONS',
-      'sqlite',
-      `sqliteStore({ filename }) needs a file path, got ${JSON.stringify(options.filename)}`
-    )
-  }
-  if (options.synchronous !== undefined && options.synchronous !== 'normal' && options.synchronous !== 'full') {
-    throw new WebHookStoreError(
-      'ERR_WEB_HOOK_STORE_OPTIONS',
-      'sqlite',
-      `sqliteStore({ synchronous }) must be 'normal' or 'full', got ${JSON.stringify(options.synchronous)}`
-    )
-  }
-  const { busyTimeout } = options
-  if (busyTimeout !== undefined && (!Number.isInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > MAX_DURATION)) {
-    throw new WebHookStoreError(
-      'ERR_WEB_HOOK_STORE_OPTIONS',
-      'sqlite',
-      `sqliteStore({ busyTimeout }) must be an integer of ms from 0 to ${MAX_DURATION}, got ${JSON.stringify(busyTimeout)}`
-    )
-  }
-}
-
-function open(options: WebHookSqliteStoreOptions): { db: Database.Database; statements: Statements } {
-  // Outside the try: a missing better-sqlite3 is its own error, not a file that cannot be opened.
-  const Driver = loadPeer<typeof Database>('better-sqlite3', 'sqlite', 'sqliteStore')
-  let db: Database.Database | undefined
-  try {
-    db = new Driver(options.filename, { timeout: options.busyTimeout ?? 5000 })
-    db.pragma('journal_mode = WAL')
-    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
-    createSchema(db)
-    return { db, statements: prepare(db) }
-  } catch (error) {
-    db?.close()
-    throw new WebHookStoreError(
-      'ERR_WEB_HOOK_STORE_OPEN',
-      'sqlite',
-      `Cannot open the web hook outbox ${JSON.stringify(options.filename)} (${(error as Error).message})`,
-      { cause: error }
-    )
-  }
-}
 
 function delivery(row: PendingRow): WebHookStoredDelivery {
   const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, traceparent } = row
@@ -159,16 +84,35 @@ function row(item: WebHookStoredDelivery): PendingRow {
   }
 }
 
+/** A stored delivery as the values of an insert (see `InsertValues`). */
+function insertValues(item: WebHookStoredDelivery, leaseUntil: number | null, owner: string | null): InsertValues {
+  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore } = item
+  const trace = item.traceparent ?? null
+  return [id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, trace, leaseUntil, owner]
+}
+
 function letter(row: DeadRow): WebHookDeadLetter {
   const { failedAt, code, message, status } = row
   return { ...delivery(row), failedAt, code, message, ...(status === null ? {} : { status }) }
 }
 
+/** What every write of a batch that could not be committed gets. */
+function writeError(filename: string, cause: unknown, writes: number): WebHookStoreError {
+  return new WebHookStoreError(
+    'ERR_WEB_HOOK_STORE_WRITE',
+    'sqlite',
+    `Cannot write to the web hook outbox ${JSON.stringify(filename)}: a transaction of ${writes} write(s) was ` +
+      `rolled back (${(cause as Error).message})`,
+    { cause }
+  )
+}
+
 /**
  * Creates a durable outbox in a SQLite file (better-sqlite3, an optional peer dependency: `npm i better-sqlite3`).
  * Opens the file at once: a path that cannot be opened throws a `WebHookStoreError` (`ERR_WEB_HOOK_STORE_OPEN`).
- * Deliveries are written before the call that accepted them returns, leased while this process works on them, and
- * picked up again after a restart (leases of a process of this host that died are released at once; others expire).
+ * Deliveries are in the file before the call that accepted them settles (a pre hook before the call runs; the writes
+ * made together share one transaction: group commit), leased while this process works on them, and picked up again
+ * after a restart (leases of a process of this host that died are released at once; others expire).
  *
  * @example
  * import { withWebHooks } from 'rpc-web-hooks'
@@ -181,9 +125,16 @@ function letter(row: DeadRow): WebHookDeadLetter {
 export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteStore {
   check(options)
   const { db, statements: sql } = open(options)
+  const keys = new Keys(sql)
   const owner = newOwner()
   let leaseMs = DEFAULT_LEASE_MS
   let closed = false
+  const batch = new WriteBatch(
+    db.transaction((writes: ReadonlyArray<() => void>) => {
+      for (const write of writes) write()
+    }),
+    (cause, writes) => writeError(options.filename, cause, writes)
+  )
 
   /** When the leases of dead processes were last looked for: at most once a second (it reads the whole table). */
   let deadCheckedAt = Number.NEGATIVE_INFINITY
@@ -196,15 +147,17 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
   const leaseDue = db.transaction(({ limit, leaseMs: ms, now }: WebHookLease): WebHookStoredDelivery[] => {
     releaseDead(now)
     const rows = sql.due.all({ now, limit })
-    for (const row of rows) sql.claim.run({ id: row.id, leaseUntil: now + ms, owner })
+    for (const row of rows) {
+      sql.claim.run({ seq: row.seq, leaseUntil: now + ms, owner })
+      keys.set(row.id, row.seq)
+    }
     return rows.map(delivery)
   })
 
-  const bury = db.transaction((dead: WebHookDeadLetter) => {
-    sql.ack.run(dead.id)
-    const { failedAt, code, message } = dead
-    sql.bury.run({ ...row(dead), failedAt, code, message, status: dead.status ?? null })
-  })
+  const bury = (dead: WebHookDeadLetter, row: DeadRow) => () => {
+    keys.forget(dead.id, key => sql.ack.run(key).changes)
+    sql.bury.run(row)
+  }
 
   const take = db.transaction((ids: readonly string[] | undefined): WebHookStoredDelivery[] => {
     const rows = ids === undefined ? sql.dead.all(-1) : ids.map(id => sql.deadById.get(id))
@@ -219,13 +172,18 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
 
   const requeue = db.transaction((ids: readonly string[] | undefined): string[] => {
     const taken = take(ids)
-    for (const item of taken) sql.insert.run({ ...row(item), leaseUntil: null, owner: null })
+    for (const item of taken) sql.insert.run(...insertValues(item, null, null))
     return taken.map(item => item.id)
   })
 
+  /** Before a write: the store is open. Before a read: it is, and what is queued is committed (read your writes). */
   function assertOpen(): void {
     if (closed)
       throw new WebHookStoreError('ERR_WEB_HOOK_STORE_CLOSED', 'sqlite', 'The SQLite web hook store is closed')
+  }
+  function ready(): void {
+    assertOpen()
+    batch.flush()
   }
 
   return {
@@ -236,50 +194,58 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       assertOpen()
       const now = Date.now()
       if (leaseUntil > now) leaseMs = leaseUntil - now
-      sql.insert.run({ ...row(item), leaseUntil: leaseUntil > now ? leaseUntil : null, owner })
+      const values = insertValues(item, leaseUntil > now ? leaseUntil : null, owner)
+      // A pre hook's call runs as soon as this returns: commit now. A post's call settles after a microtask.
+      const insert = () => keys.set(item.id, Number(sql.insert.run(...values).lastInsertRowid))
+      return batch.add(insert, item.type === 'pre' ? 'now' : 'microtask')
     },
     lease(lease) {
-      assertOpen()
+      ready()
       leaseMs = lease.leaseMs
       return leaseDue(lease)
     },
     ack(id) {
       assertOpen()
-      sql.ack.run(id)
+      return batch.add(() => keys.forget(id, key => sql.ack.run(key).changes), 'later')
     },
     release(id, notBefore) {
       assertOpen()
-      sql.releaseOne.run({ id, notBefore })
+      // Not this process's any more: another may lease it.
+      return batch.add(() => keys.forget(id, key => sql.releaseOne.run({ ...key, notBefore }).changes), 'later')
     },
     retryAt(id, at, attempts) {
       assertOpen()
       // This process keeps the delivery until its retry is due, and for a lease after that.
-      sql.retry.run({ id, notBefore: at, attempts, leaseUntil: Math.max(at, Date.now()) + leaseMs, owner })
+      const values = { notBefore: at, attempts, leaseUntil: Math.max(at, Date.now()) + leaseMs, owner }
+      return batch.add(() => keys.use(id, key => sql.retry.run({ ...key, ...values }).changes), 'later')
     },
     deadLetter(dead) {
       assertOpen()
-      bury(dead)
+      const { failedAt, code, message } = dead
+      return batch.add(bury(dead, { ...row(dead), failedAt, code, message, status: dead.status ?? null }), 'later')
     },
     listDeadLetters({ limit = -1 } = {}) {
-      assertOpen()
+      ready()
       return sql.dead.all(limit).map(letter)
     },
     takeDeadLetters(ids) {
-      assertOpen()
+      ready()
       return take(ids)
     },
     replayDeadLetters(ids) {
-      assertOpen()
+      ready()
       return requeue(ids)
     },
     counts() {
-      assertOpen()
+      ready()
       return sql.count.get()!
     },
     close() {
       if (closed) return
       closed = true
-      // What this instance held is free for the next one (a restart in the same process, or another process).
+      // What is queued is committed first; what this instance held is then free for the next one (a restart in the
+      // same process, or another process).
+      batch.close()
       sql.release.run(owner)
       db.close()
     },
