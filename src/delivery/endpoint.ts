@@ -92,12 +92,12 @@ export class Endpoint {
   }
 
   /** `configure()`: the hook now configured for this endpoint (if any), the breaker settings; a 410 is forgotten. */
-  reconfigure(hook: { concurrency: number; safeUrl: string } | undefined, breaker: BreakerOptions | false): void {
+  reconfigure(hook: { concurrency: number; displayUrl: string } | undefined, breaker: BreakerOptions | false): void {
     this.breaker.options = breaker
     if (hook !== undefined) {
       if (!this.fifo) this.concurrency = hook.concurrency
       this.throttle.resize(this.concurrency)
-      this.url = hook.safeUrl
+      this.url = hook.displayUrl
     }
     this.gone = false
   }

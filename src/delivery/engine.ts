@@ -116,7 +116,7 @@ export function createDeliveryEngine(current: CurrentConfig): DeliveryEngine {
     let endpoint = endpoints.get(hook.endpoint)
     if (endpoint === undefined) {
       const concurrency = state.queue.fifo ? 1 : (hooksByEndpoint.get(hook.endpoint) ?? hook).concurrency
-      endpoint = new Endpoint(hook.endpoint, hook.safeUrl, concurrency, state.queue.fifo, breaker, pump)
+      endpoint = new Endpoint(hook.endpoint, hook.displayUrl, concurrency, state.queue.fifo, breaker, pump)
       endpoints.set(hook.endpoint, endpoint)
     }
     return endpoint

@@ -48,7 +48,7 @@ export function infoOf(job: Job): WebHookDeliveryInfo {
   const { delivery } = job
   return {
     id: delivery.id,
-    url: delivery.hook.safeUrl,
+    url: delivery.hook.displayUrl,
     type: delivery.type,
     method: delivery.method,
     callId: delivery.callId,

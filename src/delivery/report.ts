@@ -51,7 +51,7 @@ export function createReporter(
     try {
       onError({
         error,
-        url: delivery.hook.safeUrl,
+        url: delivery.hook.displayUrl,
         method: delivery.method,
         type: delivery.type,
         callId: delivery.callId,
@@ -66,7 +66,7 @@ export function createReporter(
     const { delivery } = job
     return {
       id: delivery.id,
-      url: delivery.hook.safeUrl,
+      url: delivery.hook.displayUrl,
       type: delivery.type,
       method: delivery.method,
       callId: delivery.callId,

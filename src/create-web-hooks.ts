@@ -112,7 +112,7 @@ export function createCore(current: CurrentConfig): WebHooks {
     const failed = (cause: unknown): WebHookDeliveryOutcome => ({
       id: outgoing.id,
       ok: false,
-      error: new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_NETWORK', { url: outgoing.hook.safeUrl, cause }),
+      error: new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_NETWORK', { url: outgoing.hook.displayUrl, cause }),
       attempts: 0,
     })
     try {
@@ -134,7 +134,7 @@ export function createCore(current: CurrentConfig): WebHooks {
     )
     current.onError({
       error,
-      url: outgoing.hook.safeUrl,
+      url: outgoing.hook.displayUrl,
       method: outgoing.method,
       type: outgoing.type,
       callId: outgoing.callId,
@@ -183,7 +183,7 @@ export function createCore(current: CurrentConfig): WebHooks {
         deliver(outgoing, Date.now() + hook.timeout, false).then(outcome => {
           if (outcome.ok) return
           const { status, error: cause } = outcome
-          throw new WebHookTestError({ url: hook.safeUrl, method: hook.method, type, status, cause })
+          throw new WebHookTestError({ url: hook.displayUrl, method: hook.method, type, status, cause })
         })
       )
     }
