@@ -3,6 +3,7 @@
  * breaker and counters. The engine decides what happens to a job; the endpoint keeps its queues consistent.
  */
 import { Breaker, type BreakerOptions } from './breaker.js'
+import { CallOrder } from './call-order.js'
 import { Deque } from './deque.js'
 import type { ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
@@ -45,34 +46,31 @@ export class Endpoint {
   readonly retries = new DueHeap<Job>()
   retryTimer: ReturnType<typeof setTimeout> | undefined
   retryTimerAt = 0
-  /** Posts waiting for their call's pre to this endpoint, by callId. */
-  readonly blocked = new Map<string, Job[]>()
-  blockedCount = 0
-  /** Pres not finished yet, by callId. */
-  readonly pendingPre = new Map<string, number>()
+  /** A call's posts parked behind its pre. */
+  readonly #order = new CallOrder<Job>()
   /**
    * Some of this endpoint's deliveries wait in a durable store for room (spilled): new ones wait there too, behind
    * them, until the store has none due. Keeps the endpoint's order (a call's post never before its pre) with nothing
    * kept in memory per spilled delivery.
    */
-  backlog = false
-  inFlight = 0
+  #backlog = false
+  #inFlight = 0
   /** FIFO mode: slots held by a delivery waiting for its retry. */
   holding = 0
   /** Fire-and-forget deliveries accepted and not finished (the figure bounded by `maxSizePerEndpoint`). */
-  pending = 0
-  scheduled = false
-  gone = false
+  #pending = 0
+  #scheduled = false
+  #gone = false
   readonly breaker: Breaker
   /** Rate limits (429): the pause until `Retry-After` and the adaptive limit of requests in flight. */
   readonly throttle: Throttle
   throttleTimer: ReturnType<typeof setTimeout> | undefined
   probeTimer: ReturnType<typeof setTimeout> | undefined
-  delivered = 0
-  failed = 0
-  retried = 0
-  dropped = 0
-  spilled = 0
+  #delivered = 0
+  #failed = 0
+  #retried = 0
+  #dropped = 0
+  #spilled = 0
   readonly latency = new LatencyRing()
 
   /** Called when retries are due again (the engine starts what it can). */
@@ -99,40 +97,96 @@ export class Endpoint {
       this.throttle.resize(this.concurrency)
       this.url = hook.displayUrl
     }
-    this.gone = false
+    this.#gone = false
+  }
+
+  // -- counters: changed only here, read by the engine and `stats()` ---------------------------------------------
+
+  get backlog(): boolean {
+    return this.#backlog
+  }
+  get inFlight(): number {
+    return this.#inFlight
+  }
+  get pending(): number {
+    return this.#pending
+  }
+  /** Answered 410: nothing more is sent here until `configure()` (`reconfigure`). */
+  get gone(): boolean {
+    return this.#gone
+  }
+
+  /** A fire-and-forget delivery was accepted into memory. */
+  admitted(): void {
+    this.#pending++
+  }
+  /** A fire-and-forget delivery accepted into memory is over. */
+  released(): void {
+    this.#pending--
+  }
+  /** A delivery was left in the durable store for room: the endpoint has a backlog there (see `backlog`). */
+  spilledOne(): void {
+    this.#backlog = true
+    this.#spilled++
+  }
+  /** The durable store has nothing due any more: new deliveries need not wait behind a backlog. */
+  caughtUp(): void {
+    this.#backlog = false
+  }
+  droppedOne(): void {
+    this.#dropped++
+  }
+  attemptStarted(): void {
+    this.#inFlight++
+  }
+  attemptEnded(): void {
+    this.#inFlight--
+  }
+  /** An attempt was answered 2xx after `duration` ms. */
+  deliveredOne(duration: number): void {
+    this.#delivered++
+    this.latency.add(duration)
+  }
+  retriedOne(): void {
+    this.#retried++
+  }
+  /** A delivery was given up. */
+  failedOne(): void {
+    this.#failed++
+  }
+  /** Retires the endpoint after a 410; false when it was already. */
+  retire(): boolean {
+    if (this.#gone) return false
+    this.#gone = true
+    return true
+  }
+
+  /** Starts what can start on the next turn of the event loop, so the API call that queued it never waits. */
+  schedule(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#wake(this)
+    })
   }
 
   // -- ordering: a call's post never goes before its pre to this endpoint (issue 3) --------------------------------
 
   /** A pre of `callId` is on its way: the call's posts wait until it is done. */
   holdPre(callId: string): void {
-    this.pendingPre.set(callId, (this.pendingPre.get(callId) ?? 0) + 1)
+    this.#order.hold(callId)
   }
 
   /** Parks a post while a pre of its call is on its way; false (nothing done) when none is. */
   parkPost(job: Job): boolean {
-    const { callId } = job.delivery
-    if (!this.pendingPre.has(callId)) return false
-    const list = this.blocked.get(callId)
-    if (list === undefined) this.blocked.set(callId, [job])
-    else list.push(job)
-    this.blockedCount++
-    return true
+    return this.#order.park(job)
   }
 
   /** A pre of `callId` is done; after the last one, the call's parked posts join the queue. True when some did. */
   releasePre(callId: string): boolean {
-    const count = this.pendingPre.get(callId)
-    if (count === undefined) return false
-    if (count > 1) {
-      this.pendingPre.set(callId, count - 1)
-      return false
-    }
-    this.pendingPre.delete(callId)
-    const posts = this.blocked.get(callId)
+    const posts = this.#order.release(callId)
     if (posts === undefined) return false
-    this.blocked.delete(callId)
-    this.blockedCount -= posts.length
     for (const post of posts) this.queue.push(post)
     return true
   }
@@ -172,9 +226,9 @@ export class Endpoint {
   /** Whether another request may start now. */
   canStart(): boolean {
     return (
-      this.inFlight + this.holding < this.throttle.limit &&
-      !this.gone &&
-      this.breaker.allows(this.inFlight) &&
+      this.#inFlight + this.holding < this.throttle.limit &&
+      !this.#gone &&
+      this.breaker.allows(this.#inFlight) &&
       // No clock read on the hot path unless a rate limit paused the endpoint.
       (this.throttle.until === 0 || !this.throttle.paused(Date.now()))
     )
@@ -208,19 +262,19 @@ export class Endpoint {
   stats(): WebHookEndpointStats {
     return {
       ...(this.#redirectedTo === undefined ? {} : { redirectedTo: this.#redirectedTo }),
-      queued: this.queue.length + this.urgent.length + this.retries.size + this.blockedCount,
-      inFlight: this.inFlight,
-      delivered: this.delivered,
-      failed: this.failed,
-      retried: this.retried,
-      dropped: this.dropped,
-      spilled: this.spilled,
+      queued: this.queue.length + this.urgent.length + this.retries.size + this.#order.count,
+      inFlight: this.#inFlight,
+      delivered: this.#delivered,
+      failed: this.#failed,
+      retried: this.#retried,
+      dropped: this.#dropped,
+      spilled: this.#spilled,
       latency: this.latency.percentiles(),
       concurrency: this.throttle.limit,
       rateLimited: this.throttle.count,
       ...(this.throttle.paused(Date.now()) ? { pausedUntil: this.throttle.until } : {}),
       breaker: this.breaker.state,
-      gone: this.gone,
+      gone: this.#gone,
     }
   }
 
@@ -231,8 +285,7 @@ export class Endpoint {
    */
   evictOldest(): Job | undefined {
     const ready = this.queue.peek()
-    const blockedEntry = this.blocked.entries().next().value as [string, Job[]] | undefined
-    const blocked = blockedEntry?.[1][0]
+    const blocked = this.#order.peekOldest()
     const waiting = this.retries.peek()
     const age = (job: Job | undefined) => job?.delivery.createdAt ?? Number.POSITIVE_INFINITY
     const oldest = Math.min(age(ready), age(blocked), age(waiting))
@@ -241,13 +294,7 @@ export class Endpoint {
       if (this.fifo) this.holding--
       return this.retries.pop()
     }
-    if (age(blocked) === oldest && blockedEntry !== undefined) {
-      const [callId, jobs] = blockedEntry
-      jobs.shift()
-      if (jobs.length === 0) this.blocked.delete(callId)
-      this.blockedCount--
-      return blocked
-    }
+    if (age(blocked) === oldest) return this.#order.takeOldest()
     return this.queue.shift()
   }
 
@@ -265,9 +312,7 @@ export class Endpoint {
   /** Takes out every job that is not in flight. */
   drainWaiting(): Job[] {
     const jobs = [...this.urgent.drain(), ...this.queue.drain()]
-    for (const list of this.blocked.values()) jobs.push(...list)
-    this.blocked.clear()
-    this.blockedCount = 0
+    jobs.push(...this.#order.drain())
     while (this.retries.size > 0) jobs.push(this.retries.pop()!)
     this.holding = 0
     return jobs
