@@ -6,6 +6,7 @@ import type { CurrentConfig } from '../config/current.js'
 import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
+import { eventBaseOf } from './job.js'
 import type { AttemptFacts, DeliveryHistory } from './history.js'
 import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
 import { parseVetoReason } from '../veto/refusal.js'
@@ -62,17 +63,6 @@ export function createReporter(
     }
   }
 
-  function base(job: Job) {
-    const { delivery } = job
-    return {
-      id: delivery.id,
-      url: delivery.hook.displayUrl,
-      type: delivery.type,
-      method: delivery.method,
-      callId: delivery.callId,
-    }
-  }
-
   /** The final URL of a redirected attempt, for its events. */
   function hop(job: Job): { redirectedTo?: string } {
     return job.redirectedTo === undefined ? {} : { redirectedTo: job.redirectedTo }
@@ -82,8 +72,7 @@ export function createReporter(
     succeeded(job, duration) {
       if (!events.has('delivery:succeeded')) return
       events.emit('delivery:succeeded', {
-        ...base(job),
-        attempts: job.attempts,
+        ...eventBaseOf(job),
         status: job.status ?? 0,
         duration,
         ...hop(job),
@@ -92,8 +81,7 @@ export function createReporter(
     failed(job, attemptsLeft, nextRetryAt) {
       const error = job.error as WebHookDeliveryFailure
       const event = {
-        ...base(job),
-        attempts: job.attempts,
+        ...eventBaseOf(job),
         attemptsLeft,
         ...(nextRetryAt === undefined ? {} : { nextRetryAt }),
         ...(job.status === undefined ? {} : { status: job.status }),
@@ -105,14 +93,13 @@ export function createReporter(
     },
     givenUp(job, error) {
       const event = {
-        ...base(job),
-        attempts: job.attempts,
+        ...eventBaseOf(job),
         ...(job.status === undefined ? {} : { status: job.status }),
         error,
         ...hop(job),
       }
       // XO's message for a failed hook.
-      log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })
+      log('error', 'web hook failed', { ...eventBaseOf(job), status: job.status, error })
       history?.ended(job, 'failed')
       events.emit('delivery:given-up', event)
       callOnError(job, error)
@@ -120,9 +107,8 @@ export function createReporter(
     vetoed(job, status) {
       const reason = parseVetoReason(job.body)
       const event = {
-        ...base(job),
+        ...eventBaseOf(job),
         type: 'pre' as const,
-        attempts: job.attempts,
         status,
         ...(reason === undefined ? {} : { reason }),
       }

@@ -77,8 +77,8 @@ export interface WebHookDeliveryOutcome {
   attempts: number
 }
 
-/** A delivery as reported outside the engine (events, `close()`, stores): no secret, no header, a safe URL. */
-export interface WebHookDeliveryInfo {
+/** What every delivery event and {@link WebHookDeliveryInfo} start with: which delivery, to where, of which call. */
+export interface WebHookDeliveryEventBase {
   /** The delivery id (`webhook-id`), the same on every attempt. */
   id: string
   /** The hook's URL with credentials removed. */
@@ -89,12 +89,16 @@ export interface WebHookDeliveryInfo {
   method: string
   /** The call's id, shared by its pre and post. */
   callId: string
+  /** Attempts made so far (in an attempt's event: this one included). */
+  attempts: number
+}
+
+/** A delivery as reported outside the engine (events, `close()`, stores): no secret, no header, a safe URL. */
+export interface WebHookDeliveryInfo extends WebHookDeliveryEventBase {
   /** The exact body (JSON text) that was, or would have been, sent. */
   body: string
   /** When the delivery was accepted, ms since the epoch. */
   createdAt: number
-  /** Attempts made so far. */
-  attempts: number
 }
 
 /** Why a delivery was dropped without being sent to the end. */
@@ -103,14 +107,7 @@ export type WebHookDropReason = 'overflow' | 'closed'
 /** Delivery events, by name; listen with `.webHooks.on(name, listener)` or the `on` option. */
 export interface WebHookDeliveryEventMap {
   /** A 2xx answer was received. */
-  'delivery:succeeded': {
-    id: string
-    url: string
-    type: 'pre' | 'post'
-    method: string
-    callId: string
-    /** Attempts made, this one included. */
-    attempts: number
+  'delivery:succeeded': WebHookDeliveryEventBase & {
     status: number
     /** Duration of the successful attempt, ms. */
     duration: number
@@ -118,14 +115,7 @@ export interface WebHookDeliveryEventMap {
     redirectedTo?: string
   }
   /** One attempt failed; `nextRetryAt` says when the next one is due (absent when none is left). */
-  'delivery:failed': {
-    id: string
-    url: string
-    type: 'pre' | 'post'
-    method: string
-    callId: string
-    /** Attempts made, this one included. */
-    attempts: number
+  'delivery:failed': WebHookDeliveryEventBase & {
     /** Attempts still allowed after this one. */
     attemptsLeft: number
     /** When the next attempt is due, ms since the epoch; absent when this failure is final. */
@@ -138,13 +128,7 @@ export interface WebHookDeliveryEventMap {
     redirectedTo?: string
   }
   /** The delivery failed for good (no attempt left, not retryable, 410, deadline). `onError` is called too. */
-  'delivery:given-up': {
-    id: string
-    url: string
-    type: 'pre' | 'post'
-    method: string
-    callId: string
-    attempts: number
+  'delivery:given-up': WebHookDeliveryEventBase & {
     status?: number
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
     error: WebHookDeliveryFailure
@@ -155,13 +139,8 @@ export interface WebHookDeliveryEventMap {
    * A veto hook answered a refusal (not 2xx, below 500): the gate worked and the call is refused with
    * `ERR_WEB_HOOK_VETOED`. Not a failure: no retry, no `delivery:given-up`, no `onError`; logged at `info`.
    */
-  'delivery:vetoed': {
-    id: string
-    url: string
+  'delivery:vetoed': WebHookDeliveryEventBase & {
     type: 'pre'
-    method: string
-    callId: string
-    attempts: number
     /** The refusal's status (403…). */
     status: number
     /** The receiver's reason (`{ "reason": "…" }` or the body's text, at most 1024 characters), when it gave one. */
