@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import type { WebHookDeliveryInfo } from './types.js'
+import type { WebHookDeliveryInfo } from './record-types.js'
 
 /** A delivery as a store keeps it: plain JSON-compatible data, no secret, no header. */
 export interface WebHookStoredDelivery extends WebHookDeliveryInfo {

@@ -6,6 +6,9 @@
 
 import type { WebHookDeliveryError } from '../errors/delivery-error.js'
 import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
+import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record-types.js'
+
+export type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record-types.js'
 
 /**
  * Why a delivery failed, in events, outcomes and `onError`: a `WebHookDeliveryError` (status, network, timeout, gone,
@@ -75,30 +78,6 @@ export interface WebHookDeliveryOutcome {
   error?: WebHookDeliveryFailure
   /** Attempts made. */
   attempts: number
-}
-
-/** What every delivery event and {@link WebHookDeliveryInfo} start with: which delivery, to where, of which call. */
-export interface WebHookDeliveryEventBase {
-  /** The delivery id (`webhook-id`), the same on every attempt. */
-  id: string
-  /** The hook's URL with credentials removed. */
-  url: string
-  /** `pre` or `post`. */
-  type: 'pre' | 'post'
-  /** The method of the call. */
-  method: string
-  /** The call's id, shared by its pre and post. */
-  callId: string
-  /** Attempts made so far (in an attempt's event: this one included). */
-  attempts: number
-}
-
-/** A delivery as reported outside the engine (events, `close()`, stores): no secret, no header, a safe URL. */
-export interface WebHookDeliveryInfo extends WebHookDeliveryEventBase {
-  /** The exact body (JSON text) that was, or would have been, sent. */
-  body: string
-  /** When the delivery was accepted, ms since the epoch. */
-  createdAt: number
 }
 
 /** Why a delivery was dropped without being sent to the end. */
