@@ -4,7 +4,8 @@
  * events, stats and a graceful close. Requests go through a pluggable transport (undici by default on Node).
  *
  * This file wires the parts (issue 11): the journal (store bridge) first, then the state they share, then intake and
- * bounds (intake.ts), attempts and outcomes (attempts.ts), endings (endings.ts) and the lifecycle (lifecycle.ts).
+ * bounds (intake.ts), waited deliveries (waited.ts), attempts and outcomes (attempts.ts, health.ts: breaker and 410),
+ * endings (endings.ts) and the lifecycle (lifecycle.ts).
  */
 import type { CurrentConfig } from '../config/current.js'
 import { createAttempts } from './attempts.js'
@@ -14,6 +15,7 @@ import { Endpoints } from './endpoints.js'
 import { createEndings, goneError } from './endings.js'
 import { DeliveryEvents } from './events.js'
 import { DeliveryHistory } from './history.js'
+import { createHealth } from './health.js'
 import { createIntake } from './intake.js'
 import { jobFromStored } from './job.js'
 import { createJournal } from './journal.js'
@@ -21,6 +23,7 @@ import { configureEngine, defaultTransport, type LifecycleParts, shutDown } from
 import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
 import { createReporter } from './report.js'
 import { createStoreWorker } from './store-worker.js'
+import { createWaited } from './waited.js'
 import type { WebHookCloseResult, WebHookStats, WebHookTransport } from './types.js'
 
 /**
@@ -54,8 +57,8 @@ export function createDeliveryEngine(current: CurrentConfig): DeliveryEngine {
       return state.connectTimeCheck
     },
     report,
-    pause: endpoint => attempts.pause(endpoint),
-    markGone: endpoint => attempts.markGone(endpoint),
+    pause: endpoint => health.pause(endpoint),
+    markGone: endpoint => health.markGone(endpoint),
     goneError,
     newJob: (hook, stored) => jobFromStored(stored, hook, endpoints.of(hook)),
   })
@@ -88,14 +91,16 @@ export function createDeliveryEngine(current: CurrentConfig): DeliveryEngine {
     inFlightJobs: new Set(),
   }
   const endings = createEndings(state)
-  const attempts = createAttempts(state, endings)
-  const intake = createIntake(state, endings, attempts.pump)
+  const health = createHealth(state, endings, endpoint => attempts.pump(endpoint))
+  const attempts = createAttempts(state, endings, health)
+  const intake = createIntake(state, endings)
+  const waited = createWaited(state, endings, attempts.pump)
   const lifecycle: LifecycleParts = { current, state, history, endings, ownTransport }
   let closed: Promise<WebHookCloseResult> | undefined
 
   return {
     enqueue: intake.enqueue,
-    deliver: intake.deliver,
+    deliver: waited.deliver,
     configure: next => configureEngine(lifecycle, next),
     close(options = {}) {
       // A second call (the wrapper's, a test's teardown) gets the first one's result instead of cutting its drain.

@@ -1,21 +1,18 @@
 /**
- * Intake and bounds (issue 11): how a delivery gets into its endpoint's queue. Fire-and-forget deliveries are held to
- * the memory bounds (overflow policy, or spilled to a durable store that can take them back); waited ones go to the
- * head of the line with their deadline; deliveries from the store (recovered, replayed) are queued again.
+ * Intake and bounds (issue 11): how a fire-and-forget delivery gets into its endpoint's queue, held to the memory
+ * bounds (overflow policy, or spilled to a durable store that can take it back); deliveries from the store (recovered,
+ * replayed) are queued again. Waited deliveries come in through waited.ts.
  */
-import { WebHookDeliveryError } from '../errors/delivery-error.js'
-import type { ResolvedRetry } from '../config/normalized.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { Accepted, OutgoingDelivery } from './engine-types.js'
 import type { EngineState } from './engine-state.js'
 import { type Endings, goneError } from './endings.js'
 import { flatten, jobFromStored, newJob } from './job.js'
 import type { WebHookStoredDelivery } from './store-types.js'
-import type { WebHookDeliveryOutcome } from './types.js'
 
 export type Intake = ReturnType<typeof createIntake>
 
-export function createIntake(state: EngineState, { giveUp, drop }: Endings, pump: (endpoint: Endpoint) => void) {
+export function createIntake(state: EngineState, { giveUp, drop }: Endings) {
   /**
    * Queues a fire-and-forget job (from `enqueue`, or `stored`: leased from a durable store). Says where it went: `queued`
    * (in memory: queued, or ended at once for a 410 endpoint), `spilled` (left in a durable store that can take it back,
@@ -77,51 +74,6 @@ export function createIntake(state: EngineState, { giveUp, drop }: Endings, pump
     accept(job)
   }
 
-  /** `deliver()`: a waited delivery, ahead of the queue, given up at its deadline. */
-  function deliver(
-    delivery: OutgoingDelivery,
-    deadline: number,
-    retry: ResolvedRetry | false
-  ): Promise<WebHookDeliveryOutcome> {
-    const endpoint = state.endpoints.of(delivery.hook)
-    const job = newJob(delivery, endpoint, deadline, retry)
-    return new Promise(resolve => {
-      job.resolve = resolve
-      state.active++
-      if (delivery.type === 'pre') endpoint.holdPre(delivery.callId)
-      const refusal = refuseWaited(endpoint, deadline)
-      if (refusal !== undefined) return giveUp(job, refusal)
-      // The deadline also ends a wait in the queue or for a retry; an attempt in flight ends by its own timeout.
-      const { url } = endpoint
-      job.timer = setTimeout(() => expire(job, url), deadline - Date.now())
-      // Durable stores keep it before its request (issue 7): a crash mid-call still delivers it after a restart.
-      state.journal.enqueueWaited(job)
-      endpoint.urgent.push(job)
-      pump(endpoint)
-    })
-  }
-
-  /** Why a waited delivery cannot even start: closing, a 410 endpoint, an open breaker, its deadline passed. */
-  function refuseWaited(endpoint: Endpoint, deadline: number): WebHookDeliveryError | undefined {
-    const { url } = endpoint
-    if (state.closing) return new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_CLOSED', { url })
-    if (endpoint.gone) return goneError(endpoint)
-    if (endpoint.breaker.state === 'open') return new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_PAUSED', { url })
-    if (deadline <= Date.now()) return new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url })
-    return undefined
-  }
-
-  /** A waited delivery's deadline passed: in flight, its attempt is aborted; waiting, it is given up. */
-  function expire(job: Job, url: string): void {
-    if (job.done) return
-    if (job.inFlight) {
-      job.controller?.abort(new DOMException('The deadline of the waiting call passed', 'TimeoutError'))
-      return
-    }
-    job.endpoint.remove(job)
-    giveUp(job, job.error ?? new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_TIMEOUT', { url }))
-  }
-
   /** Re-queues a delivery from the store (recovered or replayed); `refused` when no hook has its endpoint any more. */
   function requeue(stored: WebHookStoredDelivery): Accepted | 'refused' {
     const hook = state.endpoints.hookOf(stored.endpoint)
@@ -131,5 +83,5 @@ export function createIntake(state: EngineState, { giveUp, drop }: Endings, pump
     return accept(job, true)
   }
 
-  return { enqueue, deliver, requeue }
+  return { enqueue, requeue }
 }
