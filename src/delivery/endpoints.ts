@@ -5,6 +5,7 @@
 import type { QueueSettings, ResolvedHook } from '../config/normalized.js'
 import type { BreakerOptions } from './breaker.js'
 import { Endpoint } from './endpoint.js'
+import type { WebHookStats } from './types.js'
 
 /** The settings a new endpoint is made with (the engine state's, read when the endpoint is made). */
 export interface EndpointSettings {
@@ -45,6 +46,17 @@ export class Endpoints {
       this.#byKey.set(hook.endpoint, endpoint)
     }
     return endpoint
+  }
+
+  /** `stats()`: every endpoint's, by URL, and the totals. */
+  stats(dropped: number): WebHookStats {
+    const result: WebHookStats = { endpoints: {}, queued: 0, dropped }
+    for (const endpoint of this.#byKey.values()) {
+      const stats = endpoint.stats()
+      result.endpoints[endpoint.url] = stats
+      result.queued += stats.queued
+    }
+    return result
   }
 
   values(): IterableIterator<Endpoint> {

@@ -10,7 +10,6 @@
 import type { CurrentConfig } from '../config/current.js'
 import { createAttempts } from './attempts.js'
 import type { DeliveryEngine } from './engine-types.js'
-import type { EngineState } from './engine-state.js'
 import { Endpoints } from './endpoints.js'
 import { createEndings, goneError } from './endings.js'
 import { DeliveryEvents } from './events.js'
@@ -19,12 +18,12 @@ import { createHealth } from './health.js'
 import { createIntake } from './intake.js'
 import { jobFromStored } from './job.js'
 import { createJournal } from './journal.js'
-import { configureEngine, defaultTransport, type LifecycleParts, shutDown } from './lifecycle.js'
+import { configureEngine, type LifecycleParts, newEngineState, shutDown } from './lifecycle.js'
 import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
 import { createReporter } from './report.js'
 import { createStoreWorker } from './store-worker.js'
 import { createWaited } from './waited.js'
-import type { WebHookCloseResult, WebHookStats, WebHookTransport } from './types.js'
+import type { WebHookCloseResult } from './types.js'
 
 /**
  * The engine of `current` (the wrapper's one configuration: the engine reads it, never a copy). `configure(next)` is
@@ -73,23 +72,7 @@ export function createDeliveryEngine(current: CurrentConfig): DeliveryEngine {
     bounds: { queue: () => state.queue, drop: job => endings.drop(job, 'overflow', false) },
   })
   const ownTransport = config.transport === undefined
-  const state: EngineState = {
-    queue: config.queue,
-    breaker: config.breaker,
-    safeUrls: config.safeUrls,
-    ...(ownTransport
-      ? defaultTransport(config.safeUrls)
-      : { transport: config.transport as WebHookTransport, connectTimeCheck: false }),
-    report,
-    journal,
-    endpoints,
-    pendingTotal: 0,
-    droppedTotal: 0,
-    active: 0,
-    closing: false,
-    drained: undefined,
-    inFlightJobs: new Set(),
-  }
+  const state = newEngineState(config, { report, journal, endpoints }, ownTransport)
   const endings = createEndings(state)
   const health = createHealth(state, endings, endpoint => attempts.pump(endpoint))
   const attempts = createAttempts(state, endings, health)
@@ -107,15 +90,7 @@ export function createDeliveryEngine(current: CurrentConfig): DeliveryEngine {
       closed ??= shutDown(lifecycle, options.timeout ?? DEFAULT_CLOSE_TIMEOUT)
       return closed
     },
-    stats(): WebHookStats {
-      const result: WebHookStats = { endpoints: {}, queued: 0, dropped: state.droppedTotal }
-      for (const endpoint of endpoints.values()) {
-        const stats = endpoint.stats()
-        result.endpoints[endpoint.url] = stats
-        result.queued += stats.queued
-      }
-      return result
-    },
+    stats: () => endpoints.stats(state.droppedTotal),
     on: (event, listener) => events.on(event, listener),
     history: query => history.read(query),
     replay: ids => journal.replay(ids),

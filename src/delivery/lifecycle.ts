@@ -27,6 +27,29 @@ export function defaultTransport(safeUrls: SafeUrlPolicy | undefined): {
   return { transport, connectTimeCheck: !proxyInUse() }
 }
 
+/** The engine's state at start: the configuration's settings, no delivery yet. */
+export function newEngineState(
+  config: ResolvedConfig,
+  made: Pick<EngineState, 'report' | 'journal' | 'endpoints'>,
+  ownTransport: boolean
+): EngineState {
+  return {
+    queue: config.queue,
+    breaker: config.breaker,
+    safeUrls: config.safeUrls,
+    ...(ownTransport
+      ? defaultTransport(config.safeUrls)
+      : { transport: config.transport as WebHookTransport, connectTimeCheck: false }),
+    ...made,
+    pendingTotal: 0,
+    droppedTotal: 0,
+    active: 0,
+    closing: false,
+    drained: undefined,
+    inFlightJobs: new Set(),
+  }
+}
+
 export interface LifecycleParts {
   current: CurrentConfig
   state: EngineState
