@@ -39,9 +39,7 @@ export function createReporter(
   history: DeliveryHistory | undefined
 ): Reporter {
   const { logger } = current
-  const lastDropLog = new Map<string, { at: number; count: number }>()
-
-  function log(level: Level, message: string, context: object): void {
+  const log: Log = (level, message, context) => {
     logger[level]?.(message, context)
   }
 
@@ -115,29 +113,49 @@ export function createReporter(
       log('info', 'web hook vetoed the call', event)
       events.emit('delivery:vetoed', event)
     },
-    dropped(job, reason, delivery) {
-      const { endpoint } = job
-      const now = Date.now()
-      const last = lastDropLog.get(endpoint.key)
-      if (last === undefined || now - last.at >= DROP_LOG_INTERVAL) {
-        log('warn', 'web hook dropped', {
-          url: endpoint.url,
-          reason,
-          id: delivery.id,
-          droppedSinceLastLog: (last?.count ?? 0) + 1,
-        })
-        lastDropLog.set(endpoint.key, { at: now, count: 0 })
-      } else {
-        last.count++
-      }
-      history?.ended(job, 'dropped')
-      events.emit('delivery:dropped', { reason, delivery })
-      job.delivery.hook.telemetry?.count('dropped', job.delivery, endpoint.url)
-      if (job.error !== undefined) callOnError(job, job.error)
-    },
+    dropped: droppedReport(log, events, history, callOnError),
     attempted(facts) {
       history?.attempt(facts)
     },
+    ...endpointReports(log, events),
+  }
+}
+
+type Log = (level: Level, message: string, context: object) => void
+
+/** `delivery:dropped`, `onError`, and a warning at most once per endpoint per `DROP_LOG_INTERVAL`. */
+function droppedReport(
+  log: Log,
+  events: DeliveryEvents,
+  history: DeliveryHistory | undefined,
+  callOnError: (job: Job, error: WebHookDeliveryFailure) => void
+): Reporter['dropped'] {
+  const lastDropLog = new Map<string, { at: number; count: number }>()
+  return (job, reason, delivery) => {
+    const { endpoint } = job
+    const now = Date.now()
+    const last = lastDropLog.get(endpoint.key)
+    if (last === undefined || now - last.at >= DROP_LOG_INTERVAL) {
+      log('warn', 'web hook dropped', {
+        url: endpoint.url,
+        reason,
+        id: delivery.id,
+        droppedSinceLastLog: (last?.count ?? 0) + 1,
+      })
+      lastDropLog.set(endpoint.key, { at: now, count: 0 })
+    } else {
+      last.count++
+    }
+    history?.ended(job, 'dropped')
+    events.emit('delivery:dropped', { reason, delivery })
+    job.delivery.hook.telemetry?.count('dropped', job.delivery, endpoint.url)
+    if (job.error !== undefined) callOnError(job, job.error)
+  }
+}
+
+/** The endpoint's state changes: breaker opened, probe succeeded, 410. */
+function endpointReports(log: Log, events: DeliveryEvents): Pick<Reporter, 'paused' | 'resumed' | 'gone'> {
+  return {
     paused(endpoint) {
       const event = { url: endpoint.url, failures: endpoint.breaker.failures, probeAt: endpoint.breaker.probeAt }
       log('warn', 'web hook endpoint paused', event)
