@@ -7,8 +7,8 @@ import { CallOrder } from './call-order.js'
 import { Deque } from './deque.js'
 import type { ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
-import { DueHeap } from './heap.js'
 import { LatencyRing } from './latency.js'
+import { RetryWait } from './retry-wait.js'
 import { Throttle } from './throttle.js'
 import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
 
@@ -43,9 +43,7 @@ export class Endpoint {
   /** Waited deliveries (and, in FIFO mode, retries that hold the line): they go first. */
   readonly urgent = new Deque<Job>()
   /** Deliveries waiting for a retry. */
-  readonly retries = new DueHeap<Job>()
-  retryTimer: ReturnType<typeof setTimeout> | undefined
-  retryTimerAt = 0
+  readonly retries = new RetryWait<Job>(due => this.#retriesDue(due))
   /** A call's posts parked behind its pre. */
   readonly #order = new CallOrder<Job>()
   /**
@@ -197,29 +195,15 @@ export class Endpoint {
   waitRetry(job: Job): void {
     if (this.fifo) this.holding++
     this.retries.push(job)
-    this.#armRetryTimer()
-  }
-
-  #armRetryTimer(): void {
-    const next = this.retries.peek()
-    if (next === undefined) return
-    if (this.retryTimer !== undefined && this.retryTimerAt <= next.dueAt) return
-    clearTimeout(this.retryTimer)
-    this.retryTimerAt = next.dueAt
-    this.retryTimer = setTimeout(() => this.#fireRetries(), Math.max(0, next.dueAt - Date.now()))
   }
 
   /** Due retries go back in line: waited ones and FIFO ones first. */
-  #fireRetries(): void {
-    this.retryTimer = undefined
-    const now = Date.now()
-    for (let next = this.retries.peek(); next !== undefined && next.dueAt <= now; next = this.retries.peek()) {
-      const job = this.retries.pop()!
+  #retriesDue(due: Job[]): void {
+    for (const job of due) {
       if (this.fifo) this.holding--
       if (job.resolve !== undefined || this.fifo) this.urgent.push(job)
       else this.queue.push(job)
     }
-    this.#armRetryTimer()
     this.#wake(this)
   }
 
@@ -302,18 +286,14 @@ export class Endpoint {
   remove(job: Job): void {
     const kept = this.urgent.drain().filter(other => other !== job)
     for (const other of kept) this.urgent.push(other)
-    if (this.retries.items.includes(job)) {
-      const rest = this.retries.items.splice(0).filter(other => other !== job)
-      for (const other of rest) this.retries.push(other)
-      if (this.fifo) this.holding--
-    }
+    if (this.retries.remove(job) && this.fifo) this.holding--
   }
 
   /** Takes out every job that is not in flight. */
   drainWaiting(): Job[] {
     const jobs = [...this.urgent.drain(), ...this.queue.drain()]
     jobs.push(...this.#order.drain())
-    while (this.retries.size > 0) jobs.push(this.retries.pop()!)
+    jobs.push(...this.retries.drain())
     this.holding = 0
     return jobs
   }

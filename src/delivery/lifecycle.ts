@@ -109,7 +109,7 @@ export async function shutDown(parts: LifecycleParts, timeout: number): Promise<
 /** After the drain: every job still waiting or in flight ends closed; the fire-and-forget ones are `undelivered`. */
 function endWhatIsLeft({ state, endings }: LifecycleParts, undelivered: WebHookDeliveryInfo[]): void {
   for (const endpoint of state.endpoints.values()) {
-    clearTimeout(endpoint.retryTimer)
+    endpoint.retries.stop()
     clearTimeout(endpoint.probeTimer)
     clearTimeout(endpoint.throttleTimer)
     const jobs = endpoint.drainWaiting()
