@@ -225,11 +225,19 @@ export class Endpoint {
   rateLimited(delay: number): void {
     const now = Date.now()
     this.throttle.limited(now, delay)
+    this.#armThrottleTimer(now)
+  }
+
+  #armThrottleTimer(now: number): void {
     clearTimeout(this.throttleTimer)
     this.throttleTimer = setTimeout(
       () => {
         this.throttleTimer = undefined
-        if (!this.throttle.paused(Date.now())) this.throttle.until = 0
+        const at = Date.now()
+        // Timers run on the event loop's cached clock: one may fire before Date.now() reaches `until`. Nothing could
+        // start then, and nothing else would wake the endpoint: wait for the rest.
+        if (this.throttle.paused(at)) return this.#armThrottleTimer(at)
+        this.throttle.until = 0
         this.#wake(this)
       },
       Math.max(0, this.throttle.until - now)
