@@ -8,8 +8,8 @@ export type {
   DispatcherContext,
   WrappedParameters,
 } from './with-web-hooks.js'
-export { createWebHooks } from './web-hooks.js'
-export type { WebHooks, WebHookTimeouts } from './web-hooks.js'
+export { createWebHooks } from './create-web-hooks.js'
+export type { WebHooks, WebHookTimeouts } from './create-web-hooks.js'
 export type { WebHookTelemetry, WebHookTelemetryOptions } from './telemetry/types.js'
 export type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 export { configurationSchema } from './config/schema.js'

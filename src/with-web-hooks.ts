@@ -6,7 +6,7 @@ import { CurrentConfig } from './config/current.js'
 import type { WebHooksConfig } from './config/types.js'
 import type { WebHookCloseResult } from './delivery/types.js'
 import { closeAfter } from './delivery/open-calls.js'
-import { createCore } from './web-hooks.js'
+import { createCore } from './create-web-hooks.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 import { HookedCalls } from './wrapper/hooked-calls.js'
 

@@ -40,6 +40,46 @@ export interface TestIo {
 
 /** Runs the test; resolves with the exit code. */
 export async function sendTest(args: string[], io: TestIo): Promise<number> {
+  const test = testOptions(args)
+  if (test === 'help') {
+    io.stdout.write(`${TEST_HELP}\n`)
+    return 0
+  }
+  let failed = false
+  // --real: one call's pre and post, as a server sends them (receivers give XO's sample to onTest only).
+  const real = {
+    callId: randomId(),
+    userName: 'rpc-web-hooks test',
+    method: test.method,
+    params: {},
+    timestamp: Date.now(),
+  }
+  for (const which of test.type === 'pre/post' ? (['pre', 'post'] as const) : [test.type]) {
+    const payload = test.real
+      ? { type: which, ...real, ...(which === 'post' && { timestamp: Date.now(), duration: 0, result: true }) }
+      : { type: which, ...xoTestSample(test.method) }
+    const body = JSON.stringify(test.format === 'json' ? payload : toOffice365Card(payload))
+    if (!(await sendOne(test, which, body, io))) failed = true
+  }
+  return failed ? 1 : 0
+}
+
+/** The test's options, checked (or `help`). */
+interface TestOptions {
+  target: string
+  method: string
+  format: 'json' | 'office365'
+  type: 'pre' | 'post' | 'pre/post'
+  key: Uint8Array | undefined
+  timeout: number
+  real: boolean
+  json: boolean
+  authorization: string | undefined
+  /** What must never be printed: URL credentials, the secret. */
+  secrets: ReturnType<typeof secretValues>
+}
+
+function testOptions(args: string[]): TestOptions | 'help' {
   const { values, positionals } = parse(
     'test',
     args,
@@ -55,10 +95,7 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
     },
     1
   )
-  if (values.help) {
-    io.stdout.write(`${TEST_HELP}\n`)
-    return 0
-  }
+  if (values.help) return 'help'
   const url = checkUrl(positionals[0])
   const method = values.method ?? 'vm.start'
   if (method === '') throw new CliError('--method must not be empty')
@@ -77,66 +114,61 @@ export async function sendTest(args: string[], io: TestIo): Promise<number> {
     )
   }
   const timeout = integer('timeout', values.timeout, 10_000, 1, 600_000)
-  const style = createStyle(io.stdout)
   // As the library sends them (issue 13): URL credentials become Basic authorization (fetch refuses a URL that has
   // them), and neither they nor the secret are ever printed, even when the receiver echoes them back.
   const username = decodeURIComponent(url.username)
   const password = decodeURIComponent(url.password)
-  const target = stripCredentials(url)
   const authorization =
     username === '' && password === ''
       ? undefined
       : `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
   const secrets = secretValues({ username, password, secrets: key === undefined ? [] : [key] })
+  const flags = { real: values.real === true, json: values.json === true }
+  return { target: stripCredentials(url), method, format, type, key, timeout, ...flags, authorization, secrets }
+}
 
-  let failed = false
-  // --real: one call's pre and post, as a server sends them (receivers give XO's sample to onTest only).
-  const real = { callId: randomId(), userName: 'rpc-web-hooks test', method, params: {}, timestamp: Date.now() }
-  for (const which of type === 'pre/post' ? (['pre', 'post'] as const) : [type]) {
-    const payload = values.real
-      ? { type: which, ...real, ...(which === 'post' && { timestamp: Date.now(), duration: 0, result: true }) }
-      : { type: which, ...xoTestSample(method) }
-    const body = JSON.stringify(format === 'json' ? payload : toOffice365Card(payload))
-    const id = deliveryId()
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': id }
-    if (authorization !== undefined) headers.authorization = authorization
-    if (key !== undefined) {
-      const timestamp = Math.floor(Date.now() / 1000)
-      headers['webhook-timestamp'] = String(timestamp)
-      headers['webhook-signature'] = signWebHook([key], id, timestamp, body)
-    }
-    const start = performance.now()
-    const label = which === 'pre' ? 'PRE ' : 'POST'
-    try {
-      const response = await fetch(target, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeout),
-      })
-      const text = redactEchoes((await response.text()).trim().slice(0, 200), secrets)
-      const latency = Math.round(performance.now() - start)
-      const ok = response.status >= 200 && response.status < 300
-      if (!ok) failed = true
-      io.stdout.write(
-        values.json
-          ? `${JSON.stringify({ type: which, url: target, ok, status: response.status, latency, body: text })}\n`
-          : `${label}  ${(ok ? style.green : style.red)(`${response.status} ${response.statusText}`)}  ` +
-              `${style.dim(`${latency} ms`)}${text === '' ? '' : `  ${text}`}\n`
-      )
-    } catch (error) {
-      failed = true
-      const latency = Math.round(performance.now() - start)
-      const reason = redactEchoes(describeFailure(error, timeout), secrets)
-      io.stdout.write(
-        values.json
-          ? `${JSON.stringify({ type: which, url: target, ok: false, error: reason, latency })}\n`
-          : `${label}  ${style.red(`failed: ${reason}`)}  ${style.dim(`${latency} ms`)}\n`
-      )
-    }
+/** Sends one payload and prints its answer; false when it is not 2xx. */
+async function sendOne(test: TestOptions, which: 'pre' | 'post', body: string, io: TestIo): Promise<boolean> {
+  const { target, key, timeout, secrets } = test
+  const style = createStyle(io.stdout)
+  const id = deliveryId()
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': id }
+  if (test.authorization !== undefined) headers.authorization = test.authorization
+  if (key !== undefined) {
+    const timestamp = Math.floor(Date.now() / 1000)
+    headers['webhook-timestamp'] = String(timestamp)
+    headers['webhook-signature'] = signWebHook([key], id, timestamp, body)
   }
-  return failed ? 1 : 0
+  const start = performance.now()
+  const label = which === 'pre' ? 'PRE ' : 'POST'
+  try {
+    const response = await fetch(target, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeout),
+    })
+    const text = redactEchoes((await response.text()).trim().slice(0, 200), secrets)
+    const latency = Math.round(performance.now() - start)
+    const ok = response.status >= 200 && response.status < 300
+    io.stdout.write(
+      test.json
+        ? `${JSON.stringify({ type: which, url: target, ok, status: response.status, latency, body: text })}\n`
+        : `${label}  ${(ok ? style.green : style.red)(`${response.status} ${response.statusText}`)}  ` +
+            `${style.dim(`${latency} ms`)}${text === '' ? '' : `  ${text}`}\n`
+    )
+    return ok
+  } catch (error) {
+    const latency = Math.round(performance.now() - start)
+    const reason = redactEchoes(describeFailure(error, timeout), secrets)
+    io.stdout.write(
+      test.json
+        ? `${JSON.stringify({ type: which, url: target, ok: false, error: reason, latency })}\n`
+        : `${label}  ${style.red(`failed: ${reason}`)}  ${style.dim(`${latency} ms`)}\n`
+    )
+    return false
+  }
 }
 
 function checkUrl(value: string | undefined): URL {

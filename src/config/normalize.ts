@@ -82,7 +82,7 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
   const [pre, post] = TYPES[type as keyof typeof TYPES]
 
   const url = resolveUrl(value.url, `${at}.url`)
-  const safeUrl = stripCredentials(url)
+  const displayUrl = stripCredentials(url)
 
   const format = isUnset(value.format) ? 'json' : value.format
   if (typeof format !== 'string')
@@ -102,7 +102,7 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
     )
   }
   const failOpen = optBoolean(value.failOpen, `${at}.failOpen`, false)
-  const delivery = resolveDeliveryOptions(value, `${at}.`, `${at} (${safeUrl})`, defaults)
+  const delivery = resolveDeliveryOptions(value, `${at}.`, `${at} (${displayUrl})`, defaults)
 
   return {
     index,
@@ -112,7 +112,7 @@ function resolveHook(value: unknown, index: number, defaults: ResolvedDeliveryOp
     pre,
     post,
     url: url.href,
-    safeUrl,
+    displayUrl,
     endpoint: endpointOf(url),
     format,
     waitForResponse,

@@ -50,7 +50,7 @@ export interface ResolvedHook {
   post: boolean
   url: string
   /** The URL with credentials removed, for logs, events and stats. */
-  safeUrl: string
+  displayUrl: string
   /** Queue key: one queue per endpoint (the URL without credentials or fragment). */
   endpoint: string
   format: 'json' | 'office365'

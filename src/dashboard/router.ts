@@ -35,27 +35,10 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
     '/api/dead-letters': async request => json(200, await deadLetters(webHooks, request.query)),
     '/api/events': () => live.open(),
   }
+  const homeRoute: Route = request => home(request, csrf, readOnly)
+  const oneDelivery: Route = request => deliveryRoute(webHooks, request)
   const actions: Record<string, (body: string) => Promise<unknown>> = {
     '/api/dead-letters/replay': body => replay(webHooks, body),
-  }
-
-  function home(request: DashboardRequest): DashboardResponse {
-    // Relative asset and API URLs need the trailing slash.
-    if (!request.fullPath.endsWith('/')) {
-      return { status: 308, headers: { ...SECURITY_HEADERS, location: `${request.fullPath}/` }, body: '' }
-    }
-    const base = request.fullPath
-    const { token, setCookie } = csrf.issue(request, base)
-    return {
-      status: 200,
-      headers: {
-        ...SECURITY_HEADERS,
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        ...(setCookie === undefined ? {} : { 'set-cookie': setCookie }),
-      },
-      body: page(token, readOnly),
-    }
   }
 
   async function act(request: DashboardRequest, run: (body: string) => Promise<unknown>): Promise<DashboardResponse> {
@@ -75,7 +58,8 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
     const { path, method } = request
     const action = actions[path]
     if (action !== undefined) return act(request, action)
-    const read = path === '' || path === '/' ? home : path.startsWith('/api/deliveries/') ? deliveryRoute : reads[path]
+    const read =
+      path === '' || path === '/' ? homeRoute : path.startsWith('/api/deliveries/') ? oneDelivery : reads[path]
     const asset = read === undefined ? assetOf(path.slice(1)) : undefined
     if (read === undefined && asset === undefined) {
       fail('ERR_WEB_HOOK_DASHBOARD_NOT_FOUND', 404, `No dashboard route ${path.slice(0, 100)}`)
@@ -91,16 +75,6 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
       }
     }
     return (read as Route)(request)
-  }
-
-  function deliveryRoute(request: DashboardRequest): DashboardResponse {
-    let id: string
-    try {
-      id = decodeURIComponent(request.path.slice('/api/deliveries/'.length))
-    } catch {
-      id = '\u0000'
-    }
-    return json(200, delivery(webHooks, id))
   }
 
   return {
@@ -130,4 +104,35 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
       }
     },
   }
+}
+
+/** The page, with a CSRF token (and its cookie when new); redirected to the path with its trailing slash. */
+function home(request: DashboardRequest, csrf: Csrf, readOnly: boolean): DashboardResponse {
+  // Relative asset and API URLs need the trailing slash.
+  if (!request.fullPath.endsWith('/')) {
+    return { status: 308, headers: { ...SECURITY_HEADERS, location: `${request.fullPath}/` }, body: '' }
+  }
+  const base = request.fullPath
+  const { token, setCookie } = csrf.issue(request, base)
+  return {
+    status: 200,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(setCookie === undefined ? {} : { 'set-cookie': setCookie }),
+    },
+    body: page(token, readOnly),
+  }
+}
+
+/** `/api/deliveries/<id>`: one delivery's attempts (a bad escape is an unknown id). */
+function deliveryRoute(webHooks: WebHooksController, request: DashboardRequest): DashboardResponse {
+  let id: string
+  try {
+    id = decodeURIComponent(request.path.slice('/api/deliveries/'.length))
+  } catch {
+    id = '\u0000'
+  }
+  return json(200, delivery(webHooks, id))
 }

@@ -40,7 +40,7 @@ export async function runAttempt(
   const controller = job.resolve === undefined ? undefined : new AbortController()
   job.controller = controller
   const { hook } = job.delivery
-  const url = hook.safeUrl
+  const url = hook.displayUrl
   const started = performance.now()
   let redirectedTo: string | undefined
   // Telemetry (issue 14): the attempt's CLIENT span, its context injected into the request's headers.

@@ -3,11 +3,12 @@
  * breaker and counters. The engine decides what happens to a job; the endpoint keeps its queues consistent.
  */
 import { Breaker, type BreakerOptions } from './breaker.js'
+import { CallOrder } from './call-order.js'
 import { Deque } from './deque.js'
 import type { ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
-import { DueHeap } from './heap.js'
 import { LatencyRing } from './latency.js'
+import { RetryWait } from './retry-wait.js'
 import { Throttle } from './throttle.js'
 import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
 
@@ -42,37 +43,32 @@ export class Endpoint {
   /** Waited deliveries (and, in FIFO mode, retries that hold the line): they go first. */
   readonly urgent = new Deque<Job>()
   /** Deliveries waiting for a retry. */
-  readonly retries = new DueHeap<Job>()
-  retryTimer: ReturnType<typeof setTimeout> | undefined
-  retryTimerAt = 0
-  /** Posts waiting for their call's pre to this endpoint, by callId. */
-  readonly blocked = new Map<string, Job[]>()
-  blockedCount = 0
-  /** Pres not finished yet, by callId. */
-  readonly pendingPre = new Map<string, number>()
+  readonly retries = new RetryWait<Job>(due => this.#retriesDue(due))
+  /** A call's posts parked behind its pre. */
+  readonly #order = new CallOrder<Job>()
   /**
    * Some of this endpoint's deliveries wait in a durable store for room (spilled): new ones wait there too, behind
    * them, until the store has none due. Keeps the endpoint's order (a call's post never before its pre) with nothing
    * kept in memory per spilled delivery.
    */
-  backlog = false
-  inFlight = 0
+  #backlog = false
+  #inFlight = 0
   /** FIFO mode: slots held by a delivery waiting for its retry. */
   holding = 0
   /** Fire-and-forget deliveries accepted and not finished (the figure bounded by `maxSizePerEndpoint`). */
-  pending = 0
-  scheduled = false
-  gone = false
+  #pending = 0
+  #scheduled = false
+  #gone = false
   readonly breaker: Breaker
   /** Rate limits (429): the pause until `Retry-After` and the adaptive limit of requests in flight. */
   readonly throttle: Throttle
   throttleTimer: ReturnType<typeof setTimeout> | undefined
   probeTimer: ReturnType<typeof setTimeout> | undefined
-  delivered = 0
-  failed = 0
-  retried = 0
-  dropped = 0
-  spilled = 0
+  #delivered = 0
+  #failed = 0
+  #retried = 0
+  #dropped = 0
+  #spilled = 0
   readonly latency = new LatencyRing()
 
   /** Called when retries are due again (the engine starts what it can). */
@@ -92,47 +88,103 @@ export class Endpoint {
   }
 
   /** `configure()`: the hook now configured for this endpoint (if any), the breaker settings; a 410 is forgotten. */
-  reconfigure(hook: { concurrency: number; safeUrl: string } | undefined, breaker: BreakerOptions | false): void {
+  reconfigure(hook: { concurrency: number; displayUrl: string } | undefined, breaker: BreakerOptions | false): void {
     this.breaker.options = breaker
     if (hook !== undefined) {
       if (!this.fifo) this.concurrency = hook.concurrency
       this.throttle.resize(this.concurrency)
-      this.url = hook.safeUrl
+      this.url = hook.displayUrl
     }
-    this.gone = false
+    this.#gone = false
+  }
+
+  // -- counters: changed only here, read by the engine and `stats()` ---------------------------------------------
+
+  get backlog(): boolean {
+    return this.#backlog
+  }
+  get inFlight(): number {
+    return this.#inFlight
+  }
+  get pending(): number {
+    return this.#pending
+  }
+  /** Answered 410: nothing more is sent here until `configure()` (`reconfigure`). */
+  get gone(): boolean {
+    return this.#gone
+  }
+
+  /** A fire-and-forget delivery was accepted into memory. */
+  admitted(): void {
+    this.#pending++
+  }
+  /** A fire-and-forget delivery accepted into memory is over. */
+  released(): void {
+    this.#pending--
+  }
+  /** A delivery was left in the durable store for room: the endpoint has a backlog there (see `backlog`). */
+  spilledOne(): void {
+    this.#backlog = true
+    this.#spilled++
+  }
+  /** The durable store has nothing due any more: new deliveries need not wait behind a backlog. */
+  caughtUp(): void {
+    this.#backlog = false
+  }
+  droppedOne(): void {
+    this.#dropped++
+  }
+  attemptStarted(): void {
+    this.#inFlight++
+  }
+  attemptEnded(): void {
+    this.#inFlight--
+  }
+  /** An attempt was answered 2xx after `duration` ms. */
+  deliveredOne(duration: number): void {
+    this.#delivered++
+    this.latency.add(duration)
+  }
+  retriedOne(): void {
+    this.#retried++
+  }
+  /** A delivery was given up. */
+  failedOne(): void {
+    this.#failed++
+  }
+  /** Retires the endpoint after a 410; false when it was already. */
+  retire(): boolean {
+    if (this.#gone) return false
+    this.#gone = true
+    return true
+  }
+
+  /** Starts what can start on the next turn of the event loop, so the API call that queued it never waits. */
+  schedule(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#wake(this)
+    })
   }
 
   // -- ordering: a call's post never goes before its pre to this endpoint (issue 3) --------------------------------
 
   /** A pre of `callId` is on its way: the call's posts wait until it is done. */
   holdPre(callId: string): void {
-    this.pendingPre.set(callId, (this.pendingPre.get(callId) ?? 0) + 1)
+    this.#order.hold(callId)
   }
 
   /** Parks a post while a pre of its call is on its way; false (nothing done) when none is. */
   parkPost(job: Job): boolean {
-    const { callId } = job.delivery
-    if (!this.pendingPre.has(callId)) return false
-    const list = this.blocked.get(callId)
-    if (list === undefined) this.blocked.set(callId, [job])
-    else list.push(job)
-    this.blockedCount++
-    return true
+    return this.#order.park(job)
   }
 
   /** A pre of `callId` is done; after the last one, the call's parked posts join the queue. True when some did. */
   releasePre(callId: string): boolean {
-    const count = this.pendingPre.get(callId)
-    if (count === undefined) return false
-    if (count > 1) {
-      this.pendingPre.set(callId, count - 1)
-      return false
-    }
-    this.pendingPre.delete(callId)
-    const posts = this.blocked.get(callId)
+    const posts = this.#order.release(callId)
     if (posts === undefined) return false
-    this.blocked.delete(callId)
-    this.blockedCount -= posts.length
     for (const post of posts) this.queue.push(post)
     return true
   }
@@ -143,38 +195,24 @@ export class Endpoint {
   waitRetry(job: Job): void {
     if (this.fifo) this.holding++
     this.retries.push(job)
-    this.#armRetryTimer()
-  }
-
-  #armRetryTimer(): void {
-    const next = this.retries.peek()
-    if (next === undefined) return
-    if (this.retryTimer !== undefined && this.retryTimerAt <= next.dueAt) return
-    clearTimeout(this.retryTimer)
-    this.retryTimerAt = next.dueAt
-    this.retryTimer = setTimeout(() => this.#fireRetries(), Math.max(0, next.dueAt - Date.now()))
   }
 
   /** Due retries go back in line: waited ones and FIFO ones first. */
-  #fireRetries(): void {
-    this.retryTimer = undefined
-    const now = Date.now()
-    for (let next = this.retries.peek(); next !== undefined && next.dueAt <= now; next = this.retries.peek()) {
-      const job = this.retries.pop()!
+  #retriesDue(due: Job[]): void {
+    for (const job of due) {
       if (this.fifo) this.holding--
       if (job.resolve !== undefined || this.fifo) this.urgent.push(job)
       else this.queue.push(job)
     }
-    this.#armRetryTimer()
     this.#wake(this)
   }
 
   /** Whether another request may start now. */
   canStart(): boolean {
     return (
-      this.inFlight + this.holding < this.throttle.limit &&
-      !this.gone &&
-      this.breaker.allows(this.inFlight) &&
+      this.#inFlight + this.holding < this.throttle.limit &&
+      !this.#gone &&
+      this.breaker.allows(this.#inFlight) &&
       // No clock read on the hot path unless a rate limit paused the endpoint.
       (this.throttle.until === 0 || !this.throttle.paused(Date.now()))
     )
@@ -187,11 +225,19 @@ export class Endpoint {
   rateLimited(delay: number): void {
     const now = Date.now()
     this.throttle.limited(now, delay)
+    this.#armThrottleTimer(now)
+  }
+
+  #armThrottleTimer(now: number): void {
     clearTimeout(this.throttleTimer)
     this.throttleTimer = setTimeout(
       () => {
         this.throttleTimer = undefined
-        if (!this.throttle.paused(Date.now())) this.throttle.until = 0
+        const at = Date.now()
+        // Timers run on the event loop's cached clock: one may fire before Date.now() reaches `until`. Nothing could
+        // start then, and nothing else would wake the endpoint: wait for the rest.
+        if (this.throttle.paused(at)) return this.#armThrottleTimer(at)
+        this.throttle.until = 0
         this.#wake(this)
       },
       Math.max(0, this.throttle.until - now)
@@ -208,19 +254,19 @@ export class Endpoint {
   stats(): WebHookEndpointStats {
     return {
       ...(this.#redirectedTo === undefined ? {} : { redirectedTo: this.#redirectedTo }),
-      queued: this.queue.length + this.urgent.length + this.retries.size + this.blockedCount,
-      inFlight: this.inFlight,
-      delivered: this.delivered,
-      failed: this.failed,
-      retried: this.retried,
-      dropped: this.dropped,
-      spilled: this.spilled,
+      queued: this.queue.length + this.urgent.length + this.retries.size + this.#order.count,
+      inFlight: this.#inFlight,
+      delivered: this.#delivered,
+      failed: this.#failed,
+      retried: this.#retried,
+      dropped: this.#dropped,
+      spilled: this.#spilled,
       latency: this.latency.percentiles(),
       concurrency: this.throttle.limit,
       rateLimited: this.throttle.count,
       ...(this.throttle.paused(Date.now()) ? { pausedUntil: this.throttle.until } : {}),
       breaker: this.breaker.state,
-      gone: this.gone,
+      gone: this.#gone,
     }
   }
 
@@ -231,8 +277,7 @@ export class Endpoint {
    */
   evictOldest(): Job | undefined {
     const ready = this.queue.peek()
-    const blockedEntry = this.blocked.entries().next().value as [string, Job[]] | undefined
-    const blocked = blockedEntry?.[1][0]
+    const blocked = this.#order.peekOldest()
     const waiting = this.retries.peek()
     const age = (job: Job | undefined) => job?.delivery.createdAt ?? Number.POSITIVE_INFINITY
     const oldest = Math.min(age(ready), age(blocked), age(waiting))
@@ -241,13 +286,7 @@ export class Endpoint {
       if (this.fifo) this.holding--
       return this.retries.pop()
     }
-    if (age(blocked) === oldest && blockedEntry !== undefined) {
-      const [callId, jobs] = blockedEntry
-      jobs.shift()
-      if (jobs.length === 0) this.blocked.delete(callId)
-      this.blockedCount--
-      return blocked
-    }
+    if (age(blocked) === oldest) return this.#order.takeOldest()
     return this.queue.shift()
   }
 
@@ -255,20 +294,14 @@ export class Endpoint {
   remove(job: Job): void {
     const kept = this.urgent.drain().filter(other => other !== job)
     for (const other of kept) this.urgent.push(other)
-    if (this.retries.items.includes(job)) {
-      const rest = this.retries.items.splice(0).filter(other => other !== job)
-      for (const other of rest) this.retries.push(other)
-      if (this.fifo) this.holding--
-    }
+    if (this.retries.remove(job) && this.fifo) this.holding--
   }
 
   /** Takes out every job that is not in flight. */
   drainWaiting(): Job[] {
     const jobs = [...this.urgent.drain(), ...this.queue.drain()]
-    for (const list of this.blocked.values()) jobs.push(...list)
-    this.blocked.clear()
-    this.blockedCount = 0
-    while (this.retries.size > 0) jobs.push(this.retries.pop()!)
+    jobs.push(...this.#order.drain())
+    jobs.push(...this.retries.drain())
     this.holding = 0
     return jobs
   }

@@ -3,7 +3,7 @@ import type { ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { WebHookStoredDelivery } from './store-types.js'
-import type { WebHookDeliveryInfo } from './types.js'
+import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './types.js'
 
 /**
  * A new job; `deadline` is Infinity for a fire-and-forget delivery, `retry` its hook's policy unless given. All fields
@@ -43,12 +43,25 @@ export function jobFromStored(stored: WebHookStoredDelivery, hook: ResolvedHook,
   return job
 }
 
-/** The job as events and `close()` show it: safe URL, no header, no secret. */
+/** What every delivery event starts with (the reporter's): safe URL, no header, no secret. */
+export function eventBaseOf(job: Job): WebHookDeliveryEventBase {
+  const { delivery } = job
+  return {
+    id: delivery.id,
+    url: delivery.hook.displayUrl,
+    type: delivery.type,
+    method: delivery.method,
+    callId: delivery.callId,
+    attempts: job.attempts,
+  }
+}
+
+/** The job as `delivery:dropped`, `close()` and the stores show it: safe URL, no header, no secret. */
 export function infoOf(job: Job): WebHookDeliveryInfo {
   const { delivery } = job
   return {
     id: delivery.id,
-    url: delivery.hook.safeUrl,
+    url: delivery.hook.displayUrl,
     type: delivery.type,
     method: delivery.method,
     callId: delivery.callId,

@@ -56,15 +56,14 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
   const { endpoint } = job
   const { report } = effects
   job.inFlight = false
-  endpoint.inFlight--
+  endpoint.attemptEnded()
   job.status = attempt.status
   job.body = attempt.body
   job.error = attempt.error
   const outcome = decideOutcome(attempt, now)
   switch (outcome.kind) {
     case 'delivered':
-      endpoint.delivered++
-      endpoint.latency.add(attempt.duration)
+      endpoint.deliveredOne(attempt.duration)
       endpoint.throttle.succeeded()
       if (endpoint.breaker.success()) report.resumed(endpoint)
       report.succeeded(job, attempt.duration)
@@ -82,7 +81,7 @@ export function settleAttempt(attempt: Attempt, effects: OutcomeEffects, now = D
       break
     case 'retry':
       slowDownOrFail(attempt, effects, now)
-      endpoint.retried++
+      endpoint.retriedOne()
       report.failed(job, outcome.attemptsLeft, now + outcome.delay)
       break
     case 'failed':
@@ -115,7 +114,7 @@ function slowDownOrFail(attempt: Attempt, effects: OutcomeEffects, now: number):
 /** What giving a delivery up means for every store: counted as failed, `delivery:given-up`, `onError`. */
 export function giveUpEffects(job: Job, error: WebHookDeliveryFailure, report: Reporter): void {
   job.error = error
-  job.endpoint.failed++
+  job.endpoint.failedOne()
   report.givenUp(job, error)
   job.delivery.hook.telemetry?.count('given_up', job.delivery, job.endpoint.url)
 }

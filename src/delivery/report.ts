@@ -6,6 +6,7 @@ import type { CurrentConfig } from '../config/current.js'
 import type { WebHookLogger } from '../config/types.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
+import { eventBaseOf } from './job.js'
 import type { AttemptFacts, DeliveryHistory } from './history.js'
 import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
 import { parseVetoReason } from '../veto/refusal.js'
@@ -38,9 +39,7 @@ export function createReporter(
   history: DeliveryHistory | undefined
 ): Reporter {
   const { logger } = current
-  const lastDropLog = new Map<string, { at: number; count: number }>()
-
-  function log(level: Level, message: string, context: object): void {
+  const log: Log = (level, message, context) => {
     logger[level]?.(message, context)
   }
 
@@ -51,7 +50,7 @@ export function createReporter(
     try {
       onError({
         error,
-        url: delivery.hook.safeUrl,
+        url: delivery.hook.displayUrl,
         method: delivery.method,
         type: delivery.type,
         callId: delivery.callId,
@@ -59,17 +58,6 @@ export function createReporter(
       })
     } catch (thrown) {
       log('warn', 'web hook onError threw', { error: thrown })
-    }
-  }
-
-  function base(job: Job) {
-    const { delivery } = job
-    return {
-      id: delivery.id,
-      url: delivery.hook.safeUrl,
-      type: delivery.type,
-      method: delivery.method,
-      callId: delivery.callId,
     }
   }
 
@@ -82,8 +70,7 @@ export function createReporter(
     succeeded(job, duration) {
       if (!events.has('delivery:succeeded')) return
       events.emit('delivery:succeeded', {
-        ...base(job),
-        attempts: job.attempts,
+        ...eventBaseOf(job),
         status: job.status ?? 0,
         duration,
         ...hop(job),
@@ -92,8 +79,7 @@ export function createReporter(
     failed(job, attemptsLeft, nextRetryAt) {
       const error = job.error as WebHookDeliveryFailure
       const event = {
-        ...base(job),
-        attempts: job.attempts,
+        ...eventBaseOf(job),
         attemptsLeft,
         ...(nextRetryAt === undefined ? {} : { nextRetryAt }),
         ...(job.status === undefined ? {} : { status: job.status }),
@@ -105,14 +91,13 @@ export function createReporter(
     },
     givenUp(job, error) {
       const event = {
-        ...base(job),
-        attempts: job.attempts,
+        ...eventBaseOf(job),
         ...(job.status === undefined ? {} : { status: job.status }),
         error,
         ...hop(job),
       }
       // XO's message for a failed hook.
-      log('error', 'web hook failed', { ...base(job), attempts: job.attempts, status: job.status, error })
+      log('error', 'web hook failed', { ...eventBaseOf(job), status: job.status, error })
       history?.ended(job, 'failed')
       events.emit('delivery:given-up', event)
       callOnError(job, error)
@@ -120,38 +105,57 @@ export function createReporter(
     vetoed(job, status) {
       const reason = parseVetoReason(job.body)
       const event = {
-        ...base(job),
+        ...eventBaseOf(job),
         type: 'pre' as const,
-        attempts: job.attempts,
         status,
         ...(reason === undefined ? {} : { reason }),
       }
       log('info', 'web hook vetoed the call', event)
       events.emit('delivery:vetoed', event)
     },
-    dropped(job, reason, delivery) {
-      const { endpoint } = job
-      const now = Date.now()
-      const last = lastDropLog.get(endpoint.key)
-      if (last === undefined || now - last.at >= DROP_LOG_INTERVAL) {
-        log('warn', 'web hook dropped', {
-          url: endpoint.url,
-          reason,
-          id: delivery.id,
-          droppedSinceLastLog: (last?.count ?? 0) + 1,
-        })
-        lastDropLog.set(endpoint.key, { at: now, count: 0 })
-      } else {
-        last.count++
-      }
-      history?.ended(job, 'dropped')
-      events.emit('delivery:dropped', { reason, delivery })
-      job.delivery.hook.telemetry?.count('dropped', job.delivery, endpoint.url)
-      if (job.error !== undefined) callOnError(job, job.error)
-    },
+    dropped: droppedReport(log, events, history, callOnError),
     attempted(facts) {
       history?.attempt(facts)
     },
+    ...endpointReports(log, events),
+  }
+}
+
+type Log = (level: Level, message: string, context: object) => void
+
+/** `delivery:dropped`, `onError`, and a warning at most once per endpoint per `DROP_LOG_INTERVAL`. */
+function droppedReport(
+  log: Log,
+  events: DeliveryEvents,
+  history: DeliveryHistory | undefined,
+  callOnError: (job: Job, error: WebHookDeliveryFailure) => void
+): Reporter['dropped'] {
+  const lastDropLog = new Map<string, { at: number; count: number }>()
+  return (job, reason, delivery) => {
+    const { endpoint } = job
+    const now = Date.now()
+    const last = lastDropLog.get(endpoint.key)
+    if (last === undefined || now - last.at >= DROP_LOG_INTERVAL) {
+      log('warn', 'web hook dropped', {
+        url: endpoint.url,
+        reason,
+        id: delivery.id,
+        droppedSinceLastLog: (last?.count ?? 0) + 1,
+      })
+      lastDropLog.set(endpoint.key, { at: now, count: 0 })
+    } else {
+      last.count++
+    }
+    history?.ended(job, 'dropped')
+    events.emit('delivery:dropped', { reason, delivery })
+    job.delivery.hook.telemetry?.count('dropped', job.delivery, endpoint.url)
+    if (job.error !== undefined) callOnError(job, job.error)
+  }
+}
+
+/** The endpoint's state changes: breaker opened, probe succeeded, 410. */
+function endpointReports(log: Log, events: DeliveryEvents): Pick<Reporter, 'paused' | 'resumed' | 'gone'> {
+  return {
     paused(endpoint) {
       const event = { url: endpoint.url, failures: endpoint.breaker.failures, probeAt: endpoint.breaker.probeAt }
       log('warn', 'web hook endpoint paused', event)

@@ -6,23 +6,12 @@
  * @packageDocumentation
  */
 
+import type { WebHookDeliveryInfo } from './record-types.js'
+
 /** A delivery as a store keeps it: plain JSON-compatible data, no secret, no header. */
-export interface WebHookStoredDelivery {
-  /** The delivery id (`webhook-id`), the same on every attempt; unique. */
-  id: string
+export interface WebHookStoredDelivery extends WebHookDeliveryInfo {
   /** Queue key: the endpoint URL without credentials or fragment; the engine maps it back to a configured hook. */
   endpoint: string
-  /** The URL for reports, credentials removed. */
-  url: string
-  type: 'pre' | 'post'
-  method: string
-  callId: string
-  /** The exact body sent and signed. */
-  body: string
-  /** When the delivery was accepted, ms since the epoch. */
-  createdAt: number
-  /** Attempts made so far. */
-  attempts: number
   /** Not to be attempted before this time, ms since the epoch (0: now). */
   notBefore: number
   /**

@@ -21,7 +21,7 @@ export interface StoreWorkerDeps {
   endpointOf(hook: ResolvedHook): Endpoint
   transport: WebHookTransport
   safeUrls: SafeUrlPolicy | undefined
-  /** See `LoopState.connectTimeCheck`. */
+  /** See `EngineState.connectTimeCheck`. */
   readonly connectTimeCheck: boolean
   report: Reporter
   pause(endpoint: Endpoint): void
@@ -70,7 +70,7 @@ export function createStoreWorker(deps: StoreWorkerDeps): WebHookStoreWorker {
       }
       job.attempts++
       job.inFlight = true
-      endpoint.inFlight++
+      endpoint.attemptStarted()
       const attempt = await runAttempt(deps.transport, job, hook.timeout, deps.safeUrls, deps.connectTimeCheck)
       const outcome = settleAttempt(attempt, deps)
       const status = attempt.status === undefined ? {} : { status: attempt.status }

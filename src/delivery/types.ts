@@ -6,6 +6,9 @@
 
 import type { WebHookDeliveryError } from '../errors/delivery-error.js'
 import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
+import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record-types.js'
+
+export type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record-types.js'
 
 /**
  * Why a delivery failed, in events, outcomes and `onError`: a `WebHookDeliveryError` (status, network, timeout, gone,
@@ -77,40 +80,13 @@ export interface WebHookDeliveryOutcome {
   attempts: number
 }
 
-/** A delivery as reported outside the engine (events, `close()`, stores): no secret, no header, a safe URL. */
-export interface WebHookDeliveryInfo {
-  /** The delivery id (`webhook-id`), the same on every attempt. */
-  id: string
-  /** The hook's URL with credentials removed. */
-  url: string
-  /** `pre` or `post`. */
-  type: 'pre' | 'post'
-  /** The method of the call. */
-  method: string
-  /** The call's id, shared by its pre and post. */
-  callId: string
-  /** The exact body (JSON text) that was, or would have been, sent. */
-  body: string
-  /** When the delivery was accepted, ms since the epoch. */
-  createdAt: number
-  /** Attempts made so far. */
-  attempts: number
-}
-
 /** Why a delivery was dropped without being sent to the end. */
 export type WebHookDropReason = 'overflow' | 'closed'
 
 /** Delivery events, by name; listen with `.webHooks.on(name, listener)` or the `on` option. */
 export interface WebHookDeliveryEventMap {
   /** A 2xx answer was received. */
-  'delivery:succeeded': {
-    id: string
-    url: string
-    type: 'pre' | 'post'
-    method: string
-    callId: string
-    /** Attempts made, this one included. */
-    attempts: number
+  'delivery:succeeded': WebHookDeliveryEventBase & {
     status: number
     /** Duration of the successful attempt, ms. */
     duration: number
@@ -118,14 +94,7 @@ export interface WebHookDeliveryEventMap {
     redirectedTo?: string
   }
   /** One attempt failed; `nextRetryAt` says when the next one is due (absent when none is left). */
-  'delivery:failed': {
-    id: string
-    url: string
-    type: 'pre' | 'post'
-    method: string
-    callId: string
-    /** Attempts made, this one included. */
-    attempts: number
+  'delivery:failed': WebHookDeliveryEventBase & {
     /** Attempts still allowed after this one. */
     attemptsLeft: number
     /** When the next attempt is due, ms since the epoch; absent when this failure is final. */
@@ -138,13 +107,7 @@ export interface WebHookDeliveryEventMap {
     redirectedTo?: string
   }
   /** The delivery failed for good (no attempt left, not retryable, 410, deadline). `onError` is called too. */
-  'delivery:given-up': {
-    id: string
-    url: string
-    type: 'pre' | 'post'
-    method: string
-    callId: string
-    attempts: number
+  'delivery:given-up': WebHookDeliveryEventBase & {
     status?: number
     /** A `WebHookDeliveryError` (or a `WebHookUnsafeUrlError`). */
     error: WebHookDeliveryFailure
@@ -155,13 +118,8 @@ export interface WebHookDeliveryEventMap {
    * A veto hook answered a refusal (not 2xx, below 500): the gate worked and the call is refused with
    * `ERR_WEB_HOOK_VETOED`. Not a failure: no retry, no `delivery:given-up`, no `onError`; logged at `info`.
    */
-  'delivery:vetoed': {
-    id: string
-    url: string
+  'delivery:vetoed': WebHookDeliveryEventBase & {
     type: 'pre'
-    method: string
-    callId: string
-    attempts: number
     /** The refusal's status (403…). */
     status: number
     /** The receiver's reason (`{ "reason": "…" }` or the body's text, at most 1024 characters), when it gave one. */

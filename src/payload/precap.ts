@@ -9,7 +9,7 @@
 import type { ResolvedRedact } from '../config/normalized.js'
 import type { PayloadObject } from './build.js'
 import { errorMarker } from './encode.js'
-import { isRedactedKey } from './redact.js'
+import { isRedactedKey } from '../security/redact.js'
 
 /** Levels and entries looked at per field: enough for `{ data: <a huge string> }`, bounded for anything else. */
 const MAX_DEPTH = 3

@@ -7,7 +7,7 @@
  * `JSON.stringify` would (functions and symbols dropped, `Date`s through `toJSON`, `NaN` as null).
  */
 import type { ResolvedRedact } from '../config/normalized.js'
-import { isRedactedKey } from './redact.js'
+import { isRedactedKey } from '../security/redact.js'
 
 /** Objects nested this deep are sent as `"[Too deep]"`. */
 export const MAX_DEPTH = 100

@@ -17,7 +17,7 @@ export function decideVeto(
   if (outcome.ok) return undefined
   const { status } = outcome
   const reason = status === undefined ? undefined : parseVetoReason(outcome.body)
-  const common = { url: hook.safeUrl, method, status, reason, cause: outcome.error }
+  const common = { url: hook.displayUrl, method, status, reason, cause: outcome.error }
   if (isVetoRefusal(status)) return new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETOED', ...common })
   return hook.failOpen ? undefined : new WebHookVetoError({ code: 'ERR_WEB_HOOK_VETO_UNREACHABLE', ...common })
 }

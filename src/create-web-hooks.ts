@@ -3,28 +3,19 @@
  * capped) and hands them to the delivery engine. `withWebHooks` is built on it; so are the XO plugin and other
  * adapters, which already have XO-style event data and call `pre(data)` and `post(data)` themselves.
  */
-import { HookTable } from './config/hook-table.js'
+import { HookTable, type MatchedHooks } from './config/hook-table.js'
 import { CurrentConfig } from './config/current.js'
-import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from './config/normalized.js'
+import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
 import type { WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
-import type { DeliveryEngine, OutgoingDelivery } from './delivery/engine-types.js'
-import type { WebHookCloseResult, WebHookDeliveryOutcome } from './delivery/types.js'
+import type { DeliveryEngine } from './delivery/engine-types.js'
+import type { WebHookCloseResult } from './delivery/types.js'
 import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { WebHookClosedError } from './errors/closed-error.js'
-import { WebHookDeliveryError } from './errors/delivery-error.js'
-import { WebHookPayloadError } from './errors/payload-error.js'
-import { WebHookTestError } from './errors/test-error.js'
-import { EventBodies } from './payload/bodies.js'
-import { buildRawPostPayload, buildRawPrePayload, type PayloadObject } from './payload/build.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
-import { encodePayload } from './payload/encode.js'
-import { deliveryId } from './payload/ids.js'
-import { xoTestSample } from './payload/xo-test-sample.js'
 import { createSenderTelemetry } from './telemetry/sender.js'
-import { decideVeto } from './veto/decide.js'
 import type { WebHooksController } from './web-hooks-controller.js'
-import type { WebHookVetoError } from './errors/veto-error.js'
+import { EventSender } from './wrapper/event-sender.js'
 
 /** The core: a hook table bound to a delivery engine. */
 export interface WebHooks extends WebHooksController {
@@ -89,106 +80,7 @@ export function createCore(current: CurrentConfig): WebHooks {
   subscribe(current.resolved.on)
   const unobserve = telemetry?.observe(() => engine.stats())
 
-  function delivery(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, body: string): OutgoingDelivery {
-    const traceparent = telemetry?.capture()
-    return {
-      id: deliveryId(),
-      hook,
-      type,
-      callId: data.callId,
-      method: data.method,
-      body,
-      createdAt: Date.now(),
-      traceparent,
-    }
-  }
-
-  /** `engine.deliver`, with a rejection (which the contract rules out) turned into a failed outcome. */
-  function deliver(
-    outgoing: OutgoingDelivery,
-    deadline: number,
-    retry: ResolvedRetry | false
-  ): Promise<WebHookDeliveryOutcome> {
-    const failed = (cause: unknown): WebHookDeliveryOutcome => ({
-      id: outgoing.id,
-      ok: false,
-      error: new WebHookDeliveryError('ERR_WEB_HOOK_DELIVERY_NETWORK', { url: outgoing.hook.safeUrl, cause }),
-      attempts: 0,
-    })
-    try {
-      return engine.deliver(outgoing, deadline, retry).catch(failed)
-    } catch (error) {
-      return Promise.resolve(failed(error))
-    }
-  }
-
-  /** A field sent as an `"[Unserializable: …]"` marker is reported to `onError`, once per delivery (still sent). */
-  function reportUnserializable(bodies: EventBodies, outgoing: OutgoingDelivery): void {
-    const [first] = bodies.unserializable
-    if (first === undefined) return
-    const error = new WebHookPayloadError(
-      'ERR_WEB_HOOK_PAYLOAD_UNSERIALIZABLE',
-      first.field,
-      `could not be serialised (${first.reason}): sent as "[Unserializable: …]". Return JSON values from ` +
-        `${outgoing.method}, or give the value a toJSON that does not throw`
-    )
-    current.onError({
-      error,
-      url: outgoing.hook.safeUrl,
-      method: outgoing.method,
-      type: outgoing.type,
-      callId: outgoing.callId,
-      deliveryId: outgoing.id,
-    })
-  }
-
-  /** The delivery of one hook for an event, its body encoded (once per format for all hooks). */
-  function prepare(hook: ResolvedHook, type: 'pre' | 'post', data: WebHookCallData, bodies: EventBodies) {
-    const outgoing = delivery(hook, type, data, bodies.body(hook.format))
-    reportUnserializable(bodies, outgoing)
-    return outgoing
-  }
-
-  function sendPre(hooks: readonly ResolvedHook[], data: WebHookCallData): Promise<void> | undefined {
-    const bodies = new EventBodies(buildRawPrePayload(data), current.resolved, data)
-    let waits: Promise<WebHookVetoError | undefined>[] | undefined
-    for (const hook of hooks) {
-      const outgoing = prepare(hook, 'pre', data, bodies)
-      if (!hook.veto && !hook.waitForResponse) {
-        engine.enqueue(outgoing)
-        continue
-      }
-      // Waiting hooks are bounded by their timeout: the call is never delayed past it. One attempt, as XO, unless
-      // the hook asks for retries (then only within that timeout).
-      const outcome = deliver(outgoing, Date.now() + hook.timeout, hook.waitedRetry)
-      waits ??= []
-      waits.push(outcome.then(result => (hook.veto ? decideVeto(hook, data.method, result) : undefined)))
-    }
-    if (waits === undefined) return undefined
-    return Promise.all(waits).then(denials => {
-      const denial = denials.find(error => error !== undefined)
-      if (denial !== undefined) throw denial
-    })
-  }
-
-  /** The test deliveries of one hook (its pre and post), each rejecting with a `WebHookTestError` when it fails. */
-  function testHook(hook: ResolvedHook): Promise<void>[] {
-    const tests: Promise<void>[] = []
-    for (const type of ['pre', 'post'] as const) {
-      if (!hook[type]) continue
-      const data = xoTestSample(hook.method)
-      const payload: PayloadObject = { type, ...data }
-      const outgoing = delivery(hook, type, data, encodePayload(payload, hook.format, current.resolved.maxPayloadBytes))
-      tests.push(
-        deliver(outgoing, Date.now() + hook.timeout, false).then(outcome => {
-          if (outcome.ok) return
-          const { status, error: cause } = outcome
-          throw new WebHookTestError({ url: hook.safeUrl, method: hook.method, type, status, cause })
-        })
-      )
-    }
-    return tests
-  }
+  const sender = new EventSender(current, engine, telemetry)
 
   return {
     matches(method) {
@@ -199,31 +91,18 @@ export function createCore(current: CurrentConfig): WebHooks {
       const matched = table.lookup(data.method)
       if (matched === undefined) return undefined
       if (matched.post.length > 0) calls.open(data.callId)
-      return matched.pre.length === 0 ? undefined : sendPre(matched.pre, data)
+      return matched.pre.length === 0 ? undefined : sender.pre(matched.pre, data)
     },
     timeouts(method) {
       const matched = closed ? undefined : table.lookup(method)
-      if (matched === undefined) return undefined
-      let waited: number | undefined
-      let longest = 0
-      for (const hook of matched.pre) {
-        if (hook.veto || hook.waitForResponse) waited = Math.max(waited ?? 0, hook.timeout)
-        longest = Math.max(longest, hook.timeout)
-      }
-      for (const hook of matched.post) longest = Math.max(longest, hook.timeout)
-      return { waited, longest }
+      return matched === undefined ? undefined : timeoutsOf(matched)
     },
     post(data) {
       // After close(), only the calls that started before it still get their post (within close's deadline).
       if (!calls.end(data.callId) && closed) return
       const hooks = table.lookup(data.method)?.post
       if (hooks === undefined || hooks.length === 0) return
-      const bodies = new EventBodies(
-        buildRawPostPayload(data, current.resolved.includeErrorStack),
-        current.resolved,
-        data
-      )
-      for (const hook of hooks) engine.enqueue(prepare(hook, 'post', data, bodies))
+      sender.post(hooks, data)
     },
     configure(next) {
       if (closed) throw new WebHookClosedError('configure')
@@ -240,7 +119,7 @@ export function createCore(current: CurrentConfig): WebHooks {
       // failure fails the test at once.
       const byMethod = new Map<string, ResolvedHook[]>()
       for (const hook of table.hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
-      for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(testHook))
+      for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(hook => sender.test(hook)))
     },
     close(options = {}) {
       if (closing !== undefined) return closing
@@ -259,4 +138,16 @@ export function createCore(current: CurrentConfig): WebHooks {
     },
     on: (event, listener) => engine.on(event, listener),
   }
+}
+
+/** How long a call may wait for its matched hooks (see {@link WebHooks.timeouts}). */
+function timeoutsOf(matched: MatchedHooks): WebHookTimeouts {
+  let waited: number | undefined
+  let longest = 0
+  for (const hook of matched.pre) {
+    if (hook.veto || hook.waitForResponse) waited = Math.max(waited ?? 0, hook.timeout)
+    longest = Math.max(longest, hook.timeout)
+  }
+  for (const hook of matched.post) longest = Math.max(longest, hook.timeout)
+  return { waited, longest }
 }
