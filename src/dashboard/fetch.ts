@@ -1,23 +1,12 @@
 /** The fetch adapter (Hono, Bun, Deno, workers): moves bytes, the router decides. */
 import { type DashboardRequest, OUTSIDE } from './http.js'
 import type { Router } from './router.js'
+import { readBody } from '../receiver/fetch.js'
 
-async function readBody(request: Request, limit: number): Promise<string | 'too large'> {
-  if (request.body === null) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      return 'too large'
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+/** An action's body as text, read within `limit` by the receiver's own reader. */
+async function readText(request: Request, limit: number): Promise<string | 'too large'> {
+  const body = await readBody(request, limit)
+  return body === 'too large' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
 }
 
 export function toRequest(request: Request, basePath: string): DashboardRequest {
@@ -38,7 +27,7 @@ export function toRequest(request: Request, basePath: string): DashboardRequest 
     raw: request,
     fullPath: url.pathname,
     secure: url.protocol === 'https:',
-    readBody: limit => readBody(request, limit),
+    readBody: limit => readText(request, limit),
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { WebHookDashboardError, type WebHookDashboardErrorCode } from '../errors/dashboard-error.js'
+import { pageSecurityHeaders } from '../security/page-headers.js'
 
 /** The path of a request outside the base path: no route has it (answered 404 once authorized). */
 export const OUTSIDE = '/\u0000outside'
@@ -35,19 +36,8 @@ export type DashboardResponse =
   | { status: number; headers: Record<string, string>; body: string | Uint8Array }
   | { status: number; headers: Record<string, string>; stream: (sink: StreamSink) => () => void }
 
-/** Scripts and styles only from the dashboard itself, no inline code, nothing framed, no form posted elsewhere. */
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': CSP,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-}
+/** The pages' shared security headers (src/security/page-headers.ts); the charts draw `data:` images. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = pageSecurityHeaders('self data')
 
 export function json(status: number, value: unknown, extra: Record<string, string> = {}): DashboardResponse {
   return {

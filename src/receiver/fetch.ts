@@ -19,8 +19,11 @@ export function createFetchAdapter(serve: ServeRequest) {
   }
 }
 
-/** The whole body, or `'too large'` once it grows past `limit` (the stream is cancelled there). */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | 'too large'> {
+/**
+ * The whole body, or `'too large'` once it grows past `limit` (the stream is cancelled there). Also the dashboard's
+ * (src/dashboard/fetch.ts), which reads its actions' bodies the same way.
+ */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array | 'too large'> {
   if (request.body === null) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []

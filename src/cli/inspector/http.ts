@@ -3,28 +3,10 @@
  * framing, no caching), and its errors as `{ "error": code, "message" }` JSON.
  */
 import type { ServerResponse } from 'node:http'
+import { pageSecurityHeaders } from '../../security/page-headers.js'
 
-/** Scripts, styles and connections from the inspector itself only; nothing inline, no frames, no forms. */
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CSP,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'cache-control': 'no-store',
-}
+/** The pages' shared security headers (src/security/page-headers.ts), and no caching: every answer is live. */
+export const SECURITY_HEADERS: Record<string, string> = { ...pageSecurityHeaders(), 'cache-control': 'no-store' }
 
 /** The codes of the inspector's error answers (docs/cli.md#the-inspector). */
 export type InspectorErrorCode =
