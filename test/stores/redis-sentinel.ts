@@ -3,15 +3,13 @@
  * (`redis-server --sentinel`, quorum 1, `down-after-milliseconds` 1000), all on 127.0.0.1. `killMaster()` kills the
  * master with SIGKILL once its replica has caught up; the sentinel then promotes the replica.
  */
-import { execFile } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { REDIS_CLI } from './redis-cluster.js'
-import { REDIS_BINARY, startRedis, type TestRedis } from './redis.js'
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
+import { freePort, REDIS_BINARY, startRedis, type TestRedis } from './redis.js'
 
 const run = promisify(execFile)
 
@@ -21,14 +19,6 @@ export interface TestSentinel {
   /** Kills the master with SIGKILL once its replica has caught up. */
   killMaster(): Promise<void>
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
 }
 
 const cli = async (port: number, ...args: string[]) =>

@@ -26,7 +26,8 @@ export interface TestRedis {
   kill(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on now (for a `redis-server` to take). */
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
