@@ -37,3 +37,12 @@ export function loadPeer<T>(name: string, store: string, factory: string, needs:
   loaded.set(name, module)
   return module
 }
+
+/** Where `name` resolves from this package (for a worker thread to require it), or undefined if it does not. */
+export function peerPath(name: string): string | undefined {
+  try {
+    return load.resolve(name)
+  } catch {
+    return undefined
+  }
+}

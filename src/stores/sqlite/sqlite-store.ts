@@ -10,11 +10,12 @@ import type {
   WebHookStoredDelivery,
 } from '../../delivery/store-types.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
-import { isDeadOwner, newOwner } from '../owner.js'
+import { newOwner } from '../owner.js'
+import { type Key, Keys } from './keys.js'
 import { check, open, type WebHookSqliteStoreOptions } from './options.js'
-import type { DeadRow, InsertValues, PendingRow } from './schema.js'
-import { Keys } from './keys.js'
-import { WriteBatch } from './write-batch.js'
+import { createReads } from './reads.js'
+import { deadRow, insertValues, letter } from './rows.js'
+import { Writer } from './writer.js'
 
 export type { WebHookSqliteStoreOptions } from './options.js'
 
@@ -57,55 +58,6 @@ export interface WebHookSqliteStore extends WebHookStore {
 }
 
 const DEFAULT_LEASE_MS = 5 * 60_000
-/** Leases come back within milliseconds while a backlog drains; dead owners are looked for at most this often, ms. */
-const DEAD_CHECK_MS = 1000
-
-function delivery(row: PendingRow): WebHookStoredDelivery {
-  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, traceparent } = row
-  const stored = { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore }
-  return traceparent === null ? stored : { ...stored, traceparent }
-}
-
-/** A stored delivery as a row: every column named (`traceparent` null when the call had no trace context). */
-function row(item: WebHookStoredDelivery): PendingRow {
-  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore } = item
-  return {
-    id,
-    endpoint,
-    url,
-    type,
-    method,
-    callId,
-    body,
-    createdAt,
-    attempts,
-    notBefore,
-    traceparent: item.traceparent ?? null,
-  }
-}
-
-/** A stored delivery as the values of an insert (see `InsertValues`). */
-function insertValues(item: WebHookStoredDelivery, leaseUntil: number | null, owner: string | null): InsertValues {
-  const { id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore } = item
-  const trace = item.traceparent ?? null
-  return [id, endpoint, url, type, method, callId, body, createdAt, attempts, notBefore, trace, leaseUntil, owner]
-}
-
-function letter(row: DeadRow): WebHookDeadLetter {
-  const { failedAt, code, message, status } = row
-  return { ...delivery(row), failedAt, code, message, ...(status === null ? {} : { status }) }
-}
-
-/** What every write of a batch that could not be committed gets. */
-function writeError(filename: string, cause: unknown, writes: number): WebHookStoreError {
-  return new WebHookStoreError(
-    'ERR_WEB_HOOK_STORE_WRITE',
-    'sqlite',
-    `Cannot write to the web hook outbox ${JSON.stringify(filename)}: a transaction of ${writes} write(s) was ` +
-      `rolled back (${(cause as Error).message})`,
-    { cause }
-  )
-}
 
 /**
  * Creates a durable outbox in a SQLite file (better-sqlite3, an optional peer dependency: `npm i better-sqlite3`).
@@ -127,54 +79,10 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
   const { db, statements: sql } = open(options)
   const keys = new Keys(sql)
   const owner = newOwner()
+  const writer = new Writer(db, options.filename, keys)
+  const reads = createReads(db, sql, keys, owner)
   let leaseMs = DEFAULT_LEASE_MS
   let closed = false
-  const batch = new WriteBatch(
-    db.transaction((writes: ReadonlyArray<() => void>) => {
-      for (const write of writes) write()
-    }),
-    (cause, writes) => writeError(options.filename, cause, writes)
-  )
-
-  /** When the leases of dead processes were last looked for: at most once a second (it reads the whole table). */
-  let deadCheckedAt = Number.NEGATIVE_INFINITY
-  const releaseDead = (now: number): void => {
-    if (now - deadCheckedAt < DEAD_CHECK_MS) return
-    deadCheckedAt = now
-    for (const { owner: other } of sql.owners.all({ owner, now })) if (isDeadOwner(other)) sql.release.run(other)
-  }
-
-  const leaseDue = db.transaction(({ limit, leaseMs: ms, now }: WebHookLease): WebHookStoredDelivery[] => {
-    releaseDead(now)
-    const rows = sql.due.all({ now, limit })
-    for (const row of rows) {
-      sql.claim.run({ seq: row.seq, leaseUntil: now + ms, owner })
-      keys.set(row.id, row.seq)
-    }
-    return rows.map(delivery)
-  })
-
-  const bury = (dead: WebHookDeadLetter, row: DeadRow) => () => {
-    keys.forget(dead.id, key => sql.ack.run(key).changes)
-    sql.bury.run(row)
-  }
-
-  const take = db.transaction((ids: readonly string[] | undefined): WebHookStoredDelivery[] => {
-    const rows = ids === undefined ? sql.dead.all(-1) : ids.map(id => sql.deadById.get(id))
-    const taken: WebHookStoredDelivery[] = []
-    for (const row of rows) {
-      if (row === undefined) continue
-      sql.unbury.run(row.id)
-      taken.push({ ...delivery(row), attempts: 0, notBefore: 0 })
-    }
-    return taken
-  })
-
-  const requeue = db.transaction((ids: readonly string[] | undefined): string[] => {
-    const taken = take(ids)
-    for (const item of taken) sql.insert.run(...insertValues(item, null, null))
-    return taken.map(item => item.id)
-  })
 
   /** Before a write: the store is open. Before a read: it is, and what is queued is committed (read your writes). */
   function assertOpen(): void {
@@ -183,7 +91,12 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
   }
   function ready(): void {
     assertOpen()
-    batch.flush()
+    writer.flush()
+  }
+  /** Runs a write on a pending row this process knows the key of, committed with the next batch. */
+  function later(id: string, write: (key: Key) => number, forget = true): Promise<void> {
+    assertOpen()
+    return writer.write(() => (forget ? keys.forget(id, write) : keys.use(id, write)), 'later')
   }
 
   return {
@@ -194,35 +107,32 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       assertOpen()
       const now = Date.now()
       if (leaseUntil > now) leaseMs = leaseUntil - now
-      const values = insertValues(item, leaseUntil > now ? leaseUntil : null, owner)
       // A pre hook's call runs as soon as this returns: commit now. A post's call settles after a microtask.
-      const insert = () => keys.set(item.id, Number(sql.insert.run(...values).lastInsertRowid))
-      return batch.add(insert, item.type === 'pre' ? 'now' : 'microtask')
+      return writer.insert(
+        insertValues(item, leaseUntil > now ? leaseUntil : null, owner),
+        item.type === 'pre' ? 'now' : 'microtask'
+      )
     },
     lease(lease) {
       ready()
       leaseMs = lease.leaseMs
-      return leaseDue(lease)
+      return reads.lease(lease)
     },
-    ack(id) {
-      assertOpen()
-      return batch.add(() => keys.forget(id, key => sql.ack.run(key).changes), 'later')
-    },
-    release(id, notBefore) {
-      assertOpen()
-      // Not this process's any more: another may lease it.
-      return batch.add(() => keys.forget(id, key => sql.releaseOne.run({ ...key, notBefore }).changes), 'later')
-    },
+    ack: id => later(id, key => sql.ack.run(key).changes),
+    // Not this process's any more: another may lease it.
+    release: (id, notBefore) => later(id, key => sql.releaseOne.run({ ...key, notBefore }).changes),
     retryAt(id, at, attempts) {
-      assertOpen()
       // This process keeps the delivery until its retry is due, and for a lease after that.
       const values = { notBefore: at, attempts, leaseUntil: Math.max(at, Date.now()) + leaseMs, owner }
-      return batch.add(() => keys.use(id, key => sql.retry.run({ ...key, ...values }).changes), 'later')
+      return later(id, key => sql.retry.run({ ...key, ...values }).changes, false)
     },
     deadLetter(dead) {
       assertOpen()
-      const { failedAt, code, message } = dead
-      return batch.add(bury(dead, { ...row(dead), failedAt, code, message, status: dead.status ?? null }), 'later')
+      const buried = deadRow(dead)
+      return writer.write(() => {
+        keys.forget(dead.id, key => sql.ack.run(key).changes)
+        sql.bury.run(buried)
+      }, 'later')
     },
     listDeadLetters({ limit = -1 } = {}) {
       ready()
@@ -230,11 +140,11 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
     },
     takeDeadLetters(ids) {
       ready()
-      return take(ids)
+      return reads.take(ids)
     },
     replayDeadLetters(ids) {
       ready()
-      return requeue(ids)
+      return reads.requeue(ids)
     },
     counts() {
       ready()
@@ -245,7 +155,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       closed = true
       // What is queued is committed first; what this instance held is then free for the next one (a restart in the
       // same process, or another process).
-      batch.close()
+      writer.close()
       sql.release.run(owner)
       db.close()
     },
