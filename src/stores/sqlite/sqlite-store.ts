@@ -89,9 +89,10 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
     if (closed)
       throw new WebHookStoreError('ERR_WEB_HOOK_STORE_CLOSED', 'sqlite', 'The SQLite web hook store is closed')
   }
-  function ready(): void {
+  function read<T>(reading: () => T): T {
     assertOpen()
     writer.flush()
+    return reading()
   }
   /** Runs a write on a pending row this process knows the key of, committed with the next batch. */
   function later(id: string, write: (key: Key) => number, forget = true): Promise<void> {
@@ -114,9 +115,8 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       )
     },
     lease(lease) {
-      ready()
       leaseMs = lease.leaseMs
-      return reads.lease(lease)
+      return read(() => reads.lease(lease))
     },
     ack: id => later(id, key => sql.ack.run(key).changes),
     // Not this process's any more: another may lease it.
@@ -134,22 +134,10 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
         sql.bury.run(buried)
       }, 'later')
     },
-    listDeadLetters({ limit = -1 } = {}) {
-      ready()
-      return sql.dead.all(limit).map(letter)
-    },
-    takeDeadLetters(ids) {
-      ready()
-      return reads.take(ids)
-    },
-    replayDeadLetters(ids) {
-      ready()
-      return reads.requeue(ids)
-    },
-    counts() {
-      ready()
-      return sql.count.get()!
-    },
+    listDeadLetters: ({ limit = -1 } = {}) => read(() => sql.dead.all(limit).map(letter)),
+    takeDeadLetters: ids => read(() => reads.take(ids)),
+    replayDeadLetters: ids => read(() => reads.requeue(ids)),
+    counts: () => read(() => sql.count.get()!),
     close() {
       if (closed) return
       closed = true
