@@ -1,0 +1,107 @@
+/**
+ * Several deliveries per BullMQ job (issue 16): what a batch job must keep of the store's guarantees. A call's pre
+ * that needs retries, worked by one process while its post waits in another's batch job, still reaches the receiver
+ * first; and jobs of the former layout (one delivery per job) left in Redis by an earlier version are still worked,
+ * in order (a rolling upgrade).
+ */
+import { describe, expect, it } from 'vitest'
+import { bullmqStore } from '../../src/stores/bullmq/index.js'
+import { type Child, child, exited, expectPreBeforePost, onCleanup, receiver, until, wrap } from './helpers.js'
+import { hasRedis, NO_REDIS_MESSAGE, useTestRedis } from './redis.js'
+
+if (!hasRedis) console.warn(NO_REDIS_MESSAGE)
+
+const redis = useTestRedis()
+let queues = 0
+
+function store(queueName: string, worker: boolean) {
+  const created = bullmqStore({ connection: { host: '127.0.0.1', port: redis()!.port }, queueName, worker })
+  onCleanup(() => created.close())
+  return created
+}
+
+const hooks = (url: string) => [
+  { method: 'a', type: 'pre' as const, url, concurrency: 32 },
+  { method: 'a', type: 'post' as const, url, concurrency: 32 },
+]
+
+/** The deliveries waiting in Redis, whichever job holds them. */
+async function waiting(queue: ReturnType<typeof bullmqStore>['queue']) {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized'])
+  return {
+    jobs,
+    deliveries: jobs.flatMap(job => (Array.isArray(job.data.deliveries) ? job.data.deliveries : [job.data])),
+  }
+}
+
+async function stop(proc: Child): Promise<void> {
+  proc.process.kill('SIGTERM')
+  await proc.line('closed')
+  await exited(proc.process)
+}
+
+describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_MESSAGE}`}`, () => {
+  it('a pre that needs retries while its post waits in another process: the post still goes after it', async () => {
+    // Every pre is refused twice (503) before it is taken: its post, in a later batch job, must wait for it whichever
+    // of the two worker processes holds either.
+    const refused = new Map<string, number>()
+    const okIndexes = new Set<number>()
+    const server = await receiver((request, index) => {
+      const { type } = request.json as { type: string }
+      const id = String(request.headers['webhook-id'])
+      const times = refused.get(id) ?? 0
+      if (type === 'pre' && times < 2) {
+        refused.set(id, times + 1)
+        return { status: 503 }
+      }
+      okIndexes.add(index)
+      return {}
+    })
+    const queueName = `batch-retry-${process.pid}-${++queues}`
+    const port = String(redis()!.port)
+    const workers = [1, 2].map(n =>
+      child('bullmq-process', [port, queueName, server.url, '0', `w${n}`, '1', '[30,30,30]'])
+    )
+    await Promise.all(workers.map(proc => proc.line('ready', 60_000)))
+    // This process only enqueues: 30 calls in a row, their pres in one batch job, their posts in another.
+    const enqueuer = store(queueName, false)
+    const call = wrap({ hooks: hooks(server.url), store: enqueuer, breaker: false })
+    const count = 30
+    for (let i = 0; i < count; i++) await call('a', { tag: 'retry', i })
+    const ok = () => new Set([...okIndexes].map(index => server.requests[index]!.headers['webhook-id']))
+    await until(() => ok().size === 2 * count, `${2 * count} hooks delivered`, 30_000)
+    expect(refused.size).toBe(count)
+    expectPreBeforePost(server.requests, index => okIndexes.has(index))
+    await Promise.all(workers.map(stop))
+  }, 90_000)
+
+  it('jobs of the former layout (one delivery per job) left in Redis are worked, each post after its pre', async () => {
+    const server = await receiver()
+    const queueName = `batch-upgrade-${process.pid}-${++queues}`
+    const enqueuer = store(queueName, false)
+    const call = wrap({ hooks: hooks(server.url), store: enqueuer, breaker: false })
+    const count = 10
+    for (let i = 0; i < count; i++) await call('a', { tag: 'old', i })
+    await until(async () => (await waiting(enqueuer.queue)).deliveries.length === 2 * count, 'the deliveries in Redis')
+    const { jobs, deliveries } = await waiting(enqueuer.queue)
+    expect(jobs.length).toBeLessThan(2 * count)
+    // Rewritten as an earlier version wrote them: a job per delivery, id = the delivery's, a post naming its pre's
+    // job in `after`; the posts first, so only `after` keeps them behind their pres.
+    for (const job of jobs) await job.remove()
+    const old = deliveries.map(({ afterJob: _afterJob, ...data }) => data).sort((a, b) => (a.type === 'post' ? -1 : 1))
+    for (const data of old) {
+      await enqueuer.queue.add(data.type, data, {
+        jobId: data.id,
+        attempts: 10_000,
+        backoff: { type: 'web-hook' },
+        removeOnComplete: true,
+      })
+    }
+    // A process of this version works them.
+    wrap({ hooks: hooks(server.url), store: store(queueName, true), breaker: false })
+    await until(() => new Set(server.requests.map(r => r.headers['webhook-id'])).size === 2 * count, 'every hook')
+    expect(server.requests).toHaveLength(2 * count)
+    expect(new Set(server.requests.map(r => r.headers['webhook-id']))).toEqual(new Set(old.map(data => data.id)))
+    expectPreBeforePost(server.requests, () => true)
+  })
+})
