@@ -88,7 +88,8 @@ describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_
     // Rewritten as an earlier version wrote them: a job per delivery, id = the delivery's, a post naming its pre's
     // job in `after`; the posts first, so only `after` keeps them behind their pres.
     for (const job of jobs) await job.remove()
-    const old = deliveries.map(({ afterJob: _afterJob, ...data }) => data).sort((a, b) => (a.type === 'post' ? -1 : 1))
+    const byType = (type: string) => deliveries.filter(data => data.type === type)
+    const old = [...byType('post'), ...byType('pre')].map(({ afterJob: _afterJob, ...data }) => data)
     for (const data of old) {
       await enqueuer.queue.add(data.type, data, {
         jobId: data.id,
