@@ -3,7 +3,8 @@
  * and each endpoint's own concurrency (the engine answers `postponed` past it). A delivered one is done with its job;
  * one that needs a retry, or must wait longer than `LOCAL_WAIT` (a paused endpoint, a pre still pending), becomes a
  * job of its own id, due when it may go, so it stays one id and frees the worker; one that failed for good becomes its
- * dead letter, one job of its own as before. The batch job completes once Redis has all of those.
+ * dead letter, one job of its own as before. The batch job completes once Redis has all of those. Once the store
+ * closes, the deliveries not started yet are handed back too, so `close()` waits only for those in flight.
  */
 import type { Job, Queue } from 'bullmq'
 import type { WebHookStoreWorker } from '../../delivery/store-types.js'
@@ -24,6 +25,8 @@ export interface WorkDeps {
   alone(data: JobData, delay: number): Promise<unknown>
   /** Adds the dead letter of a delivery; resolves once Redis has it. */
   dead(data: JobData, failure: Failure): Promise<unknown>
+  /** Whether the store is closing: no attempt is started then. */
+  closing(): boolean
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -36,7 +39,11 @@ async function workOne(deps: WorkDeps, data: JobData): Promise<void> {
   for (;;) {
     let wait = await preWait(queue, settled, data)
     if (wait === 0) {
-      const result = await slots.run(() => worker.attempt(delivery))
+      const result = await slots.run(async () => (deps.closing() ? undefined : worker.attempt(delivery)))
+      if (result === undefined) {
+        await deps.alone(data, 0)
+        return
+      }
       switch (result.outcome) {
         case 'delivered':
           settled.add(data.id)

@@ -190,6 +190,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         slots: new Slots(settings.concurrency),
         alone,
         dead,
+        closing: () => closed,
       }
       worker = startWorker(settings, connections, createProcessor(work))
       worker.on('error', report)
