@@ -1,9 +1,11 @@
 /**
  * Several deliveries per BullMQ job (issue 16): what a batch job must keep of the store's guarantees. A call's pre
  * that needs retries, worked by one process while its post waits in another's batch job, still reaches the receiver
- * first; and jobs of the former layout (one delivery per job) left in Redis by an earlier version are still worked,
- * in order (a rolling upgrade).
+ * first; jobs of the former layout (one delivery per job) left in Redis by an earlier version are still worked, in
+ * order (a rolling upgrade); and a batch job failed whole (by a worker of the earlier version) is one dead letter per
+ * delivery, replayed together.
  */
+import { UnrecoverableError, Worker } from 'bullmq'
 import { describe, expect, it } from 'vitest'
 import { bullmqStore } from '../../src/stores/bullmq/index.js'
 import { type Child, child, exited, expectPreBeforePost, onCleanup, receiver, until, wrap } from './helpers.js'
@@ -104,5 +106,37 @@ describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_
     expect(server.requests).toHaveLength(2 * count)
     expect(new Set(server.requests.map(r => r.headers['webhook-id']))).toEqual(new Set(old.map(data => data.id)))
     expectPreBeforePost(server.requests, () => true)
+  })
+
+  it('a batch job failed whole (a worker of the previous version took it) is one dead letter per delivery', async () => {
+    const server = await receiver()
+    const queueName = `batch-failed-${process.pid}-${++queues}`
+    const enqueuer = store(queueName, false)
+    const call = wrap({ hooks: [{ method: 'a', type: 'post', url: server.url }], store: enqueuer })
+    for (let i = 0; i < 5; i++) await call('a', { tag: 'failed', i })
+    await until(async () => (await waiting(enqueuer.queue)).deliveries.length === 5, 'the deliveries in Redis')
+    const { jobs, deliveries } = await waiting(enqueuer.queue)
+    expect(jobs).toHaveLength(1)
+    // What a worker of the previous version does with a job it cannot read: fails it.
+    const connection = { host: '127.0.0.1', port: redis()!.port }
+    const previous = new Worker(
+      queueName,
+      async () => {
+        throw new UnrecoverableError('no hook for this delivery')
+      },
+      { connection, prefix: enqueuer.queue.opts.prefix! }
+    )
+    await until(async () => (await enqueuer.queue.getJobCounts('failed')).failed === 1, 'the batch job failed')
+    await previous.close()
+    const letters = await enqueuer.listDeadLetters()
+    expect(letters.map(letter => letter.id).sort()).toEqual(deliveries.map(data => data.id).sort())
+    expect(letters[0]).toMatchObject({ type: 'post', code: 'ERR_WEB_HOOK_DELIVERY_FAILED' })
+    expect(await enqueuer.listDeadLetters({ limit: 2 })).toHaveLength(2)
+    // Replayed together (one job), then delivered by a worker of this version, each once with its own id.
+    expect((await enqueuer.replayDeadLetters([letters[0]!.id])).sort()).toEqual(letters.map(l => l.id).sort())
+    wrap({ hooks: [{ method: 'a', type: 'post', url: server.url }], store: store(queueName, true) })
+    await until(() => server.requests.length === 5, 'the 5 replayed hooks')
+    expect(new Set(server.requests.map(r => r.headers['webhook-id']))).toEqual(new Set(letters.map(l => l.id)))
+    expect(await enqueuer.listDeadLetters()).toEqual([])
   })
 })
