@@ -2,7 +2,8 @@
  * The BullMQ store (issue 7): a distributed queue on Redis. Any process enqueues; the workers of every process that
  * uses the store deliver, with BullMQ's own retries (job attempts + a backoff strategy returning the engine's delay),
  * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters. Enqueues
- * are batched per turn of the event loop, on one Redis, Sentinel or a Redis Cluster (issue 16).
+ * are batched per turn of the event loop, several deliveries to a job, on one Redis, Sentinel or a Redis Cluster
+ * (issue 16).
  */
 import type { JobsOptions, Processor, Queue, Worker } from 'bullmq'
 import type {
@@ -29,7 +30,10 @@ import { Slots } from './slots.js'
 export interface WebHookBullmqStore extends WebHookStore {
   readonly kind: 'bullmq'
   readonly durable: true
-  /** The BullMQ queue (for inspection: `getJobCounts()`…). */
+  /**
+   * The BullMQ queue (for inspection: `getJobCounts()`…). A job holds one delivery, or several of one turn (a job
+   * named `batch`, issue 16): its counts are jobs.
+   */
   readonly queue: Queue
   listDeadLetters(options?: { limit?: number }): Promise<WebHookDeadLetter[]>
   takeDeadLetters(ids?: readonly string[]): Promise<WebHookStoredDelivery[]>
