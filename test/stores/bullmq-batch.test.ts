@@ -139,4 +139,23 @@ describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_
     expect(new Set(server.requests.map(r => r.headers['webhook-id']))).toEqual(new Set(letters.map(l => l.id)))
     expect(await enqueuer.listDeadLetters()).toEqual([])
   })
+
+  it("a batch job's deliveries keep their endpoint's concurrency in the process: one at a time at concurrency 1", async () => {
+    let inFlight = 0
+    let most = 0
+    const server = await receiver(() => {
+      inFlight++
+      most = Math.max(most, inFlight)
+      // Counted out before the receiver's own timer answers (set after this one, for the same delay).
+      setTimeout(() => inFlight--, 20)
+      return { delay: 20 }
+    })
+    const queueName = `batch-concurrency-${process.pid}-${++queues}`
+    const shared = store(queueName, true)
+    const call = wrap({ hooks: [{ method: 'a', type: 'post', url: server.url, concurrency: 1 }], store: shared })
+    for (let i = 0; i < 20; i++) await call('a', { tag: 'one-at-a-time', i })
+    await until(() => server.requests.length === 20, 'the 20 hooks', 20_000)
+    expect(new Set(server.requests.map(r => r.headers['webhook-id'])).size).toBe(20)
+    expect(most).toBe(1)
+  })
 })

@@ -9,11 +9,18 @@
 import type { Job, Queue } from 'bullmq'
 import type { WebHookStoreWorker } from '../../delivery/store-types.js'
 import { type BatchData, type Failure, failureOf, type JobData, toDelivery } from './job-data.js'
+import type { EndpointWaiters } from './endpoint-waiters.js'
 import { preWait, type Settled } from './order.js'
 import type { Slots } from './slots.js'
 
 /** Longest a delivery waits inside its batch job, in all, before it is handed back as a job of its own, ms. */
 const LOCAL_WAIT = 1000
+/**
+ * A postponement this short is the endpoint at its `concurrency` in this process (store-worker.ts' shortest): the
+ * delivery waits for one of its attempts to end (`EndpointWaiters`), or this long at most, ms.
+ */
+const BUSY_POSTPONE = 10
+const BUSY_WAIT = 200
 
 export interface WorkDeps {
   queue: Queue
@@ -21,6 +28,8 @@ export interface WorkDeps {
   settled: Settled
   /** Attempts in flight in this process, all jobs together (the `concurrency` option). */
   slots: Slots
+  /** Deliveries waiting for their endpoint's `concurrency` in this process. */
+  waiters: EndpointWaiters
   /** Adds a delivery as a job of its own id, due in `delay` ms; resolves once Redis has it. */
   alone(data: JobData, delay: number): Promise<unknown>
   /** Adds the dead letter of a delivery; resolves once Redis has it. */
@@ -33,9 +42,9 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /** One delivery of a batch, to its end within the batch: delivered, handed back, or dead. */
 async function workOne(deps: WorkDeps, data: JobData): Promise<void> {
-  const { queue, worker, settled, slots } = deps
+  const { queue, worker, settled, slots, waiters } = deps
   const delivery = toDelivery(data)
-  let waited = 0
+  const since = Date.now()
   for (;;) {
     let wait = await preWait(queue, settled, data)
     if (wait === 0) {
@@ -44,6 +53,7 @@ async function workOne(deps: WorkDeps, data: JobData): Promise<void> {
         await deps.alone(data, 0)
         return
       }
+      if (result.outcome !== 'postponed') waiters.ended(data.endpoint)
       switch (result.outcome) {
         case 'delivered':
           settled.add(data.id)
@@ -60,12 +70,13 @@ async function workOne(deps: WorkDeps, data: JobData): Promise<void> {
           wait = result.delay
       }
     }
+    const waited = Date.now() - since
     if (waited + wait > LOCAL_WAIT) {
       await deps.alone(data, wait)
       return
     }
-    await sleep(wait)
-    waited += wait
+    if (wait <= BUSY_POSTPONE) await waiters.wait(data.endpoint, Math.min(BUSY_WAIT, LOCAL_WAIT - waited))
+    else await sleep(wait)
   }
 }
 

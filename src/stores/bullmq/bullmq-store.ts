@@ -19,6 +19,7 @@ import { within } from '../../delivery/within.js'
 import { AddBatch } from './batch.js'
 import { type Connections, connect } from './connection.js'
 import { bullmq } from './driver.js'
+import { EndpointWaiters } from './endpoint-waiters.js'
 import { type BullmqSettings, settle, type WebHookBullmqStoreOptions } from './options.js'
 import type { BatchData, Failure, JobData } from './job-data.js'
 import { Settled } from './order.js'
@@ -192,6 +193,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         worker: engine,
         settled: new Settled(),
         slots: new Slots(settings.concurrency),
+        waiters: new EndpointWaiters(),
         alone,
         dead,
         closing: () => closed,

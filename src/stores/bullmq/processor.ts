@@ -46,6 +46,7 @@ export function createProcessor(deps: WorkDeps) {
     const wait = await preWait(queue, settled, job.data)
     if (wait > 0) await postpone(job, token, wait)
     const result = await slots.run(() => worker.attempt(delivery))
+    if (result.outcome !== 'postponed') deps.waiters.ended(delivery.endpoint)
     switch (result.outcome) {
       case 'delivered':
         settled.add(delivery.id)
