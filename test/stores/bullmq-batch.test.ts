@@ -158,4 +158,33 @@ describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_
     expect(new Set(server.requests.map(r => r.headers['webhook-id'])).size).toBe(20)
     expect(most).toBe(1)
   })
+
+  it('a worker killed mid-job: another runs its batch job again, the deliveries already delivered included', async () => {
+    // The child's worker takes the batch job of its 10 pres: the first 5 are answered, the others held; then it is
+    // killed. Redis had acknowledged all 20 hooks: all are delivered, the 5 answered ones again, with the same ids.
+    let answering = 5
+    let holding = true
+    const server = await receiver(() => {
+      if (answering > 0) {
+        answering--
+        return {}
+      }
+      return holding ? { delay: 20_000 } : {}
+    })
+    const queueName = `batch-kill-${process.pid}-${++queues}`
+    const port = String(redis()!.port)
+    const killed = child('bullmq-process', [port, queueName, server.url, '10', 'killed', '1'])
+    await killed.line('enqueued 10', 60_000)
+    await until(() => server.requests.length === 10, 'the 10 pres sent by the child')
+    const answered = server.requests.slice(0, 5).map(r => r.headers['webhook-id'])
+    killed.process.kill('SIGKILL')
+    await exited(killed.process)
+    holding = false
+    const before = server.requests.length
+    wrap({ hooks: hooks(server.url), store: store(queueName, true), breaker: false })
+    const after = () => new Set(server.requests.slice(before).map(r => r.headers['webhook-id']))
+    await until(() => after().size === 20, 'the 20 hooks after the kill', 30_000)
+    for (const id of answered) expect(after()).toContain(id)
+    expectPreBeforePost(server.requests.slice(before), () => true)
+  }, 60_000)
 })
