@@ -56,7 +56,7 @@ async function workOne(deps: WorkDeps, data: JobData): Promise<void> {
       if (result.outcome !== 'postponed') waiters.ended(data.endpoint)
       switch (result.outcome) {
         case 'delivered':
-          settled.add(data.id)
+          settled.add(data)
           return
         case 'retry':
           // Its own job from now on, the engine's retry policy counting this attempt.
@@ -64,7 +64,7 @@ async function workOne(deps: WorkDeps, data: JobData): Promise<void> {
           return
         case 'failed':
           await deps.dead({ ...delivery, attempts: delivery.attempts + 1 }, failureOf(result))
-          settled.add(data.id)
+          settled.add(data)
           return
         case 'postponed':
           wait = result.delay

@@ -11,15 +11,20 @@
 import type { Queue } from 'bullmq'
 import type { JobData } from './job-data.js'
 
-/** Most ids remembered; past it the oldest is forgotten (its post then asks Redis). */
-const MAX_SETTLED = 100_000
+/**
+ * Most pres remembered (about 100 bytes each); past it the oldest is forgotten (its post then asks Redis, as one
+ * delivered by another process does).
+ */
+const MAX_SETTLED = 20_000
 
-/** The deliveries this process finished (delivered, or their dead letter written), most recent ones. */
+/** The pres this process finished (delivered, or their dead letter written), most recent ones. */
 export class Settled {
   readonly #ids = new Set<string>()
 
-  add(id: string): void {
-    this.#ids.add(id)
+  /** A delivery finished: remembered if it is a pre (only a post waits on a delivery). */
+  add(delivery: { id: string; type: string }): void {
+    if (delivery.type !== 'pre') return
+    this.#ids.add(delivery.id)
     if (this.#ids.size > MAX_SETTLED) this.#ids.delete(this.#ids.values().next().value!)
   }
 

@@ -49,7 +49,7 @@ export function createProcessor(deps: WorkDeps) {
     if (result.outcome !== 'postponed') deps.waiters.ended(delivery.endpoint)
     switch (result.outcome) {
       case 'delivered':
-        settled.add(delivery.id)
+        settled.add(delivery)
         return { status: result.status }
       case 'postponed':
         return postpone(job, token, result.delay)
@@ -57,7 +57,7 @@ export function createProcessor(deps: WorkDeps) {
         throw new RetryLater(result.error.message, result.delay)
       case 'failed': {
         await job.updateData({ ...job.data, failure: failureOf(result) })
-        settled.add(delivery.id)
+        settled.add(delivery)
         throw new UnrecoverableError(result.error.message)
       }
     }
