@@ -187,4 +187,25 @@ describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_
     for (const id of answered) expect(after()).toContain(id)
     expectPreBeforePost(server.requests.slice(before), () => true)
   }, 60_000)
+
+  it('close() while a batch job is worked: its deliveries not started go back to Redis, each a job of its own', async () => {
+    const server = await receiver(() => ({ delay: 100 }))
+    const queueName = `batch-close-${process.pid}-${++queues}`
+    const closing = bullmqStore({ connection: { host: '127.0.0.1', port: redis()!.port }, queueName })
+    const post = [{ method: 'a', type: 'post' as const, url: server.url, concurrency: 1 }]
+    const call = wrap({ hooks: post, store: closing })
+    for (let i = 0; i < 20; i++) await call('a', { tag: 'close', i })
+    await until(() => server.requests.length > 0, 'the first hook sent')
+    await call.webHooks.close({ timeout: 5000 })
+    // Every delivery was sent or is back in Redis, alone (none left in a batch job).
+    const sent = new Set(server.requests.map(r => r.headers['webhook-id']))
+    const other = store(queueName, false)
+    const { jobs, deliveries } = await waiting(other.queue)
+    expect(jobs.every(job => job.name === 'post')).toBe(true)
+    expect(sent.size + deliveries.length).toBeGreaterThanOrEqual(20)
+    expect(sent.size).toBeLessThan(20)
+    // The next worker delivers them.
+    wrap({ hooks: post, store: store(queueName, true) })
+    await until(() => new Set(server.requests.map(r => r.headers['webhook-id'])).size === 20, 'the 20 hooks', 20_000)
+  }, 40_000)
 })
