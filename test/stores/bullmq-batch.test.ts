@@ -175,7 +175,7 @@ describe.skipIf(!hasRedis)(`BullMQ batch jobs${hasRedis ? '' : ` — ${NO_REDIS_
     const port = String(redis()!.port)
     const killed = child('bullmq-process', [port, queueName, server.url, '10', 'killed', '1'])
     await killed.line('enqueued 10', 60_000)
-    await until(() => server.requests.length === 10, 'the 10 pres sent by the child')
+    await until(() => server.requests.length === 10, 'the 10 pres sent by the child', 30_000)
     const answered = server.requests.slice(0, 5).map(r => r.headers['webhook-id'])
     killed.process.kill('SIGKILL')
     await exited(killed.process)
