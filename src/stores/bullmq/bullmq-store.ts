@@ -2,9 +2,10 @@
  * The BullMQ store (issue 7): a distributed queue on Redis. Any process enqueues; the workers of every process that
  * uses the store deliver, with BullMQ's own retries (job attempts + a backoff strategy returning the engine's delay),
  * a call's post kept behind its pre to the same endpoint across processes, and failed jobs as dead letters. Enqueues
- * are batched per turn of the event loop, on one Redis, Sentinel or a Redis Cluster (issue 16).
+ * are batched per turn of the event loop, several deliveries to a job, on one Redis, Sentinel or a Redis Cluster
+ * (issue 16).
  */
-import type { Processor, Queue, Worker } from 'bullmq'
+import type { JobsOptions, Processor, Queue, Worker } from 'bullmq'
 import type {
   WebHookDeadLetter,
   WebHookStore,
@@ -18,15 +19,22 @@ import { within } from '../../delivery/within.js'
 import { AddBatch } from './batch.js'
 import { type Connections, connect } from './connection.js'
 import { bullmq } from './driver.js'
+import { EndpointWaiters } from './endpoint-waiters.js'
 import { type BullmqSettings, settle, type WebHookBullmqStoreOptions } from './options.js'
-import { backoffStrategy, createProcessor, type JobData } from './processor.js'
+import type { BatchData, Failure, JobData } from './job-data.js'
+import { Settled } from './order.js'
+import { backoffStrategy, createProcessor } from './processor.js'
 import { PreIndex } from './pre-index.js'
+import { Slots } from './slots.js'
 
 /** The BullMQ store: a {@link WebHookStore} that schedules deliveries itself, plus offline replay. */
 export interface WebHookBullmqStore extends WebHookStore {
   readonly kind: 'bullmq'
   readonly durable: true
-  /** The BullMQ queue (for inspection: `getJobCounts()`…). */
+  /**
+   * The BullMQ queue (for inspection: `getJobCounts()`…). A job holds one delivery, or several of one turn (a job
+   * named `batch`, issue 16): its counts are jobs.
+   */
   readonly queue: Queue
   listDeadLetters(options?: { limit?: number }): Promise<WebHookDeadLetter[]>
   takeDeadLetters(ids?: readonly string[]): Promise<WebHookStoredDelivery[]>
@@ -43,9 +51,9 @@ const MAX_ATTEMPTS = 10_000
 /** At most one "unreachable" report per this many ms. */
 const REPORT_INTERVAL = 30_000
 
-function startWorker(settings: BullmqSettings, connections: Connections, processor: Processor<JobData>) {
+function startWorker(settings: BullmqSettings, connections: Connections, processor: Processor<JobData | BatchData>) {
   const { Worker } = bullmq()
-  return new Worker<JobData>(settings.queueName, processor, {
+  return new Worker<JobData | BatchData>(settings.queueName, processor, {
     connection: connections.worker(),
     prefix: settings.prefix,
     concurrency: settings.concurrency,
@@ -100,9 +108,9 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   const { prefix, queueName, maxDeadLetters } = settings
   const connections = connect(settings)
   const { Queue } = bullmq()
-  const queue = new Queue<JobData>(queueName, { connection: connections.queue, prefix })
+  const queue = new Queue<JobData | BatchData>(queueName, { connection: connections.queue, prefix })
   let context: WebHookStoreContext | undefined
-  let worker: Worker<JobData> | undefined
+  let worker: Worker<JobData | BatchData> | undefined
   let lastReport = 0
   const pres = new PreIndex()
   let closed = false
@@ -122,17 +130,31 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
     else context.onError(reported)
   }
   queue.on('error', report)
-  const batch = new AddBatch({ queue, timeout: settings.enqueueTimeout, report })
+  const jobOptions = (jobId: string, attempts: number, delay: number): JobsOptions & { jobId: string } => ({
+    jobId,
+    attempts,
+    delay,
+    backoff: { type: 'web-hook' },
+    removeOnComplete: true,
+    removeOnFail: { count: maxDeadLetters },
+  })
+  const batch = new AddBatch({
+    queue,
+    timeout: settings.enqueueTimeout,
+    report,
+    batchOptions: jobId => jobOptions(jobId, MAX_ATTEMPTS, 0),
+  })
 
-  function add(data: JobData, extra: { attempts: number; delay: number }): Promise<void> {
-    return batch.add(data, {
-      jobId: data.id,
-      ...extra,
-      backoff: { type: 'web-hook' },
-      removeOnComplete: true,
-      removeOnFail: { count: maxDeadLetters },
-    })
+  /**
+   * Adds a delivery; resolves with the id of the job that holds it once Redis has it. A new delivery due now may
+   * share a batch job with the others of its turn (issue 16); a delayed one, a retry or a dead letter is a job of its
+   * own id.
+   */
+  function add(data: JobData, attempts: number, delay: number, group = false): Promise<string> {
+    return batch.add(data, jobOptions(data.id, attempts, delay), group && delay === 0)
   }
+  const alone = (data: JobData, delay: number) => add(data, MAX_ATTEMPTS, Math.max(0, delay))
+  const dead = (data: JobData, failure: Failure) => add({ ...data, failure, dead: true }, 1, 0)
 
   return {
     kind: 'bullmq',
@@ -142,16 +164,17 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
       context = given
     },
     async enqueue(delivery) {
-      const extra = { attempts: MAX_ATTEMPTS, delay: Math.max(0, delivery.notBefore - Date.now()) }
+      const delay = Math.max(0, delivery.notBefore - Date.now())
       if (delivery.type === 'pre') {
-        const written = add(delivery, extra)
+        const written = add(delivery, MAX_ATTEMPTS, delay, true)
         pres.set(delivery, written)
-        return written
+        await written
+        return
       }
       // The call's pre to this endpoint, enqueued by this process, goes first: the post is added once Redis has it
       // (if it does not get there, neither does its post: the engine's buffer sends both again, in order).
-      const after = await pres.before(delivery)
-      return add(after === undefined ? delivery : { ...delivery, after }, extra)
+      const pre = await pres.before(delivery)
+      await add(pre === undefined ? delivery : { ...delivery, ...pre }, MAX_ATTEMPTS, delay, true)
     },
     lease() {
       // The queue schedules deliveries itself (`run`): nothing to lease.
@@ -161,12 +184,21 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
     retryAt() {},
     async deadLetter(letter) {
       const { failedAt, code, message, status, ...delivery } = letter
-      const failure = { failedAt, code, message, ...(status === undefined ? {} : { status }) }
-      await add({ ...delivery, failure, dead: true }, { attempts: 1, delay: 0 })
+      await dead(delivery, { failedAt, code, message, ...(status === undefined ? {} : { status }) })
     },
     run(engine: WebHookStoreWorker) {
       if (!settings.worker || worker !== undefined || closed) return
-      worker = startWorker(settings, connections, createProcessor(queue, engine))
+      const work = {
+        queue,
+        worker: engine,
+        settled: new Settled(),
+        slots: new Slots(settings.concurrency),
+        waiters: new EndpointWaiters(),
+        alone,
+        dead,
+        closing: () => closed,
+      }
+      worker = startWorker(settings, connections, createProcessor(work))
       worker.on('error', report)
     },
     listDeadLetters: ({ limit } = {}) => listDeadLetters(queue, limit),

@@ -1,7 +1,7 @@
 /**
  * The pres this process enqueued whose post has not come yet (issue 16). A call's pre and post are enqueued by the
  * process that ran the call, so the post finds its pre here: it is added only once Redis has the pre, and names the
- * pre's job (`after`) for the worker to wait on. Nothing is written to Redis for ordering, and a post without a pre
+ * pre (`after`) and the batch job that holds it (`afterJob`) for the worker to wait on (order.ts). Nothing is written to Redis for ordering, and a post without a pre
  * to its endpoint costs nothing. Bounded: a pre whose post never comes (no post hook to that endpoint) is forgotten
  * after `MAX_PRES` newer ones.
  */
@@ -11,8 +11,11 @@ export const MAX_PRES = 100_000
 
 interface Pre {
   id: string
-  /** Resolves once Redis has the pre; rejects if it was not added (the engine's buffer sends it again). */
-  written: Promise<void>
+  /**
+   * Resolves once Redis has the pre, with the id of the job holding it; rejects if it was not added (the engine's
+   * buffer sends it again).
+   */
+  written: Promise<string>
 }
 
 export class PreIndex {
@@ -23,7 +26,7 @@ export class PreIndex {
   }
 
   /** A pre is being added. */
-  set(delivery: { id: string; callId: string; endpoint: string }, written: Promise<void>): void {
+  set(delivery: { id: string; callId: string; endpoint: string }, written: Promise<string>): void {
     const key = PreIndex.key(delivery)
     this.#pres.delete(key)
     this.#pres.set(key, { id: delivery.id, written })
@@ -32,13 +35,19 @@ export class PreIndex {
     written.catch(() => {})
   }
 
-  /** The post's pre, if this process enqueued one: once Redis has it, its job id (forgotten if it was not added). */
-  async before(delivery: { callId: string; endpoint: string }): Promise<string | undefined> {
+  /**
+   * The post's pre, if this process enqueued one: once Redis has it, its id and the batch job that holds it, if any
+   * (forgotten if it was not added).
+   */
+  async before(delivery: {
+    callId: string
+    endpoint: string
+  }): Promise<{ after: string; afterJob?: string } | undefined> {
     const key = PreIndex.key(delivery)
     const pre = this.#pres.get(key)
     if (pre === undefined) return undefined
-    await pre.written
+    const jobId = await pre.written
     if (this.#pres.get(key) === pre) this.#pres.delete(key)
-    return pre.id
+    return jobId === pre.id ? { after: pre.id } : { after: pre.id, afterJob: jobId }
   }
 }
