@@ -7,9 +7,8 @@ export type { WebHookVerificationErrorCode } from '../errors/verification-error.
 export { createReceiver } from './create-receiver.js'
 export type { WebHookReceiver } from './types.js'
 export type { WebHookTelemetry, WebHookTelemetryOptions } from '../telemetry/types.js'
+export type { WebHookReceiverOptions, WebHookDedupeOptions } from './option-types.js'
 export type {
-  WebHookReceiverOptions,
-  WebHookDedupeOptions,
   WebHookHandlerState,
   WebHookPreHandler,
   WebHookPostHandler,
@@ -19,11 +18,13 @@ export type {
   WebHookReceiverErrorState,
   WebHookRequestInput,
   WebHookResponseOutput,
+} from './types.js'
+export type {
   WebHookMatchedMethods,
   WebHookMatchedApi,
   WebHookMethodPattern,
   WebHookCheckPattern,
-} from './types.js'
+} from './pattern-types.js'
 export { parseWebHookPayload, isWebHookTestPayload } from './parse.js'
 export type { WebHookTestPayload } from './parse.js'
 export { deny } from './deny.js'
