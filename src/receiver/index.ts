@@ -1,7 +1,8 @@
 // The receiver's public face (`rpc-web-hooks/receiver`). Imports nothing of the sender (no ky, no undici).
 export { WebHookError, isWebHookError } from '../errors/web-hook-error.js'
 export { verifyWebHook } from './verify.js'
-export type { WebHookVerifyOptions, WebHookHeadersInput } from './verify.js'
+export type { WebHookVerifyOptions } from './verify.js'
+export type { WebHookHeadersInput } from './signed-headers.js'
 export { WebHookVerificationError } from '../errors/verification-error.js'
 export type { WebHookVerificationErrorCode } from '../errors/verification-error.js'
 export { createReceiver } from './create-receiver.js'

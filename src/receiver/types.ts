@@ -14,7 +14,7 @@ import type {
   WebHookPrePayload,
 } from '../payload/types.js'
 import type { WebHookCheckPattern, WebHookMatchedApi, WebHookMethodPattern } from './pattern-types.js'
-import type { WebHookHeadersInput } from './verify.js'
+import type { WebHookHeadersInput } from './signed-headers.js'
 
 type Methods<Api> = keyof Api & string
 
