@@ -16,6 +16,9 @@ import { attempts, deadLetters, delivery, overview, replay } from './views.js'
 /** Largest action body, bytes. */
 export const MAX_BODY = 16 * 1024
 
+/** Longest wait for a whole action body, ms (the receiver's default `bodyTimeout`): a trickling client gets a 408. */
+export const BODY_TIMEOUT = 5000
+
 export interface Router {
   handle(request: DashboardRequest): Promise<DashboardResponse>
   live: LiveStreams
@@ -50,6 +53,13 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
     const body = await request.readBody(MAX_BODY)
     if (body === 'too large') {
       fail('ERR_WEB_HOOK_DASHBOARD_TOO_LARGE', 413, `An action's body holds at most ${MAX_BODY} bytes.`)
+    }
+    if (body === 'timeout') {
+      fail(
+        'ERR_WEB_HOOK_DASHBOARD_TIMEOUT',
+        408,
+        `The action's body did not arrive within ${BODY_TIMEOUT} ms: the connection is closed. Send the body at once.`
+      )
     }
     return json(200, await run(body))
   }
