@@ -13,7 +13,7 @@ import type { WebHookCloseResult } from './delivery/types.js'
 import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { WebHookClosedError } from './errors/closed-error.js'
 import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
-import { createSenderTelemetry } from './telemetry/sender.js'
+import { createSenderTelemetry, type SenderTelemetry } from './telemetry/sender.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 import { EventSender } from './wrapper/event-sender.js'
 
@@ -61,22 +61,14 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
 export function createCore(current: CurrentConfig): WebHooks {
   // Telemetry (issue 14): fixed at creation; each resolved hook carries it to its attempts.
   const telemetry = createSenderTelemetry(current.resolved.telemetry)
-  const traced = (next: ResolvedConfig) => {
-    if (telemetry !== undefined) for (const hook of next.hooks) hook.telemetry = telemetry
-    return next
-  }
+  const traced = (next: ResolvedConfig) => withTelemetry(next, telemetry)
   traced(current.resolved)
   let table = new HookTable(current.resolved.hooks)
   let closed = false
   let closing: Promise<WebHookCloseResult> | undefined
   const calls = new OpenCalls()
   const engine: DeliveryEngine = createDeliveryEngine(current)
-  let unsubscribe: Array<() => void> = []
-
-  function subscribe(listeners: ResolvedConfig['on']): void {
-    for (const off of unsubscribe) off()
-    unsubscribe = listeners.map(([event, listener]) => engine.on(event, listener as (event: unknown) => void))
-  }
+  const subscribe = subscriber(engine)
   subscribe(current.resolved.on)
   const unobserve = telemetry?.observe(() => engine.stats())
 
@@ -115,11 +107,7 @@ export function createCore(current: CurrentConfig): WebHooks {
     },
     async test() {
       if (closed) throw new WebHookClosedError('test')
-      // As XO: one method after the other, every pre and post hook of a method at once, one attempt each; the first
-      // failure fails the test at once.
-      const byMethod = new Map<string, ResolvedHook[]>()
-      for (const hook of table.hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
-      for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(hook => sender.test(hook)))
+      await testHooks(table.hooks, sender)
     },
     close(options = {}) {
       if (closing !== undefined) return closing
@@ -138,6 +126,31 @@ export function createCore(current: CurrentConfig): WebHooks {
     },
     on: (event, listener) => engine.on(event, listener),
   }
+}
+
+/** `resolved`, each hook carrying `telemetry` (fixed at creation) to its attempts. */
+function withTelemetry(resolved: ResolvedConfig, telemetry: SenderTelemetry | undefined): ResolvedConfig {
+  if (telemetry !== undefined) for (const hook of resolved.hooks) hook.telemetry = telemetry
+  return resolved
+}
+
+/** The configuration's `on` listeners on the engine: each call replaces those of the previous one. */
+function subscriber(engine: DeliveryEngine): (listeners: ResolvedConfig['on']) => void {
+  let unsubscribe: Array<() => void> = []
+  return listeners => {
+    for (const off of unsubscribe) off()
+    unsubscribe = listeners.map(([event, listener]) => engine.on(event, listener as (event: unknown) => void))
+  }
+}
+
+/**
+ * `test()`, as XO: one method after the other, every pre and post hook of a method at once, one attempt each; the
+ * first failure fails the test at once.
+ */
+async function testHooks(hooks: readonly ResolvedHook[], sender: EventSender): Promise<void> {
+  const byMethod = new Map<string, ResolvedHook[]>()
+  for (const hook of hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
+  for (const same of byMethod.values()) await Promise.all(same.flatMap(hook => sender.test(hook)))
 }
 
 /** How long a call may wait for its matched hooks (see {@link WebHooks.timeouts}). */
