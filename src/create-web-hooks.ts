@@ -9,41 +9,12 @@ import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
 import type { WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine } from './delivery/engine-types.js'
-import type { WebHookCloseResult } from './delivery/types.js'
+import type { WebHookCloseResult } from './contracts/delivery.js'
 import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { WebHookClosedError } from './errors/closed-error.js'
-import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 import { createSenderTelemetry, type SenderTelemetry } from './telemetry/sender.js'
-import type { WebHooksController } from './web-hooks-controller.js'
+import type { WebHooks, WebHookTimeouts } from './core-types.js'
 import { EventSender } from './wrapper/event-sender.js'
-
-/** The core: a hook table bound to a delivery engine. */
-export interface WebHooks extends WebHooksController {
-  /** Whether any hook fires for `method` (one Map lookup for an unmatched method). */
-  matches(method: string): boolean
-  /**
-   * Sends the pre hooks of a call. Returns `undefined` when nothing is to be waited for (no waiting or veto pre hook),
-   * else a promise that resolves once the waiting hooks finished (success, failure or timeout; XO's
-   * `waitForResponse`), or rejects with a `WebHookVetoError` when a veto hook refused the call.
-   */
-  pre(data: WebHookCallData): Promise<void> | undefined
-  /** Queues the post hooks of a completed call; never waits, never throws. */
-  post(data: WebHookPostCallData): void
-  /**
-   * How long a call of `method` may wait for its hooks: `waited`, the longest timeout of its waiting or veto pre
-   * hooks (`undefined` when `pre()` does not wait), and `longest`, the longest timeout of all its hooks. `undefined`
-   * when no hook fires for `method`. A host resolving the user asynchronously bounds that wait with them.
-   */
-  timeouts(method: string): WebHookTimeouts | undefined
-}
-
-/** What {@link WebHooks.timeouts} returns. */
-export interface WebHookTimeouts {
-  /** The longest timeout of the waiting (`waitForResponse`) and veto pre hooks, ms; `undefined` when none. */
-  waited: number | undefined
-  /** The longest timeout of all the hooks, ms. */
-  longest: number
-}
 
 /**
  * Creates the hook core for `config` (validated now: throws a `WebHookConfigError` when invalid).

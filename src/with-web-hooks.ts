@@ -4,9 +4,10 @@
  */
 import { CurrentConfig } from './config/current.js'
 import type { WebHooksConfig } from './config/types.js'
-import type { WebHookCloseResult } from './delivery/types.js'
+import type { WebHookCloseResult } from './contracts/delivery.js'
 import { closeAfter } from './delivery/open-calls.js'
-import { createCore, type WebHooks } from './create-web-hooks.js'
+import type { WebHooks } from './core-types.js'
+import { createCore } from './create-web-hooks.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 import { HookedCalls } from './wrapper/hooked-calls.js'
 

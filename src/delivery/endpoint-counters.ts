@@ -3,7 +3,7 @@
  * methods (issue 11: no one holding a reference bumps a field); `Endpoint` extends this class, so they are its methods.
  */
 import { LatencyRing } from './latency.js'
-import type { WebHookEndpointStats } from './types.js'
+import type { WebHookEndpointStats } from '../contracts/delivery.js'
 
 /** The counting part of an endpoint's stats. */
 export type EndpointCounts = Pick<

@@ -2,7 +2,8 @@
  * One endpoint (URL): its queues, concurrency, ordering state (a call's posts wait behind its pre), retry timer,
  * breaker and counters (endpoint-counters.ts). The engine decides what happens to a job; the endpoint keeps its queues consistent.
  */
-import { Breaker, type BreakerOptions } from './breaker.js'
+import { Breaker } from './breaker.js'
+import type { BreakerOptions } from '../config/normalized.js'
 import { CallOrder } from './call-order.js'
 import { Deque } from './deque.js'
 import type { ResolvedRetry } from '../config/normalized.js'
@@ -10,7 +11,7 @@ import type { OutgoingDelivery } from './engine-types.js'
 import { EndpointCounters } from './endpoint-counters.js'
 import { RetryWait } from './retry-wait.js'
 import { Throttle } from './throttle.js'
-import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from '../contracts/delivery.js'
 
 /** A delivery in the engine. */
 export interface Job {

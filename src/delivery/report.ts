@@ -8,7 +8,7 @@ import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
 import { eventBaseOf } from './job.js'
 import type { AttemptFacts, DeliveryHistory } from './history.js'
-import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from '../contracts/delivery.js'
 import { parseVetoReason } from '../veto/refusal.js'
 
 type Level = keyof WebHookLogger

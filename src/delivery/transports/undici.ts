@@ -7,7 +7,7 @@
 import type { LookupFunction } from 'node:net'
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici'
 import { MAX_RESPONSE_BODY } from '../options.js'
-import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
+import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../../contracts/delivery.js'
 import { transportError } from './failure.js'
 import { CollectingHandler } from './undici-handler.js'
 
