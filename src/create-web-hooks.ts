@@ -9,41 +9,12 @@ import type { ResolvedConfig, ResolvedHook } from './config/normalized.js'
 import type { WebHooksConfig } from './config/types.js'
 import { createDeliveryEngine } from './delivery/engine.js'
 import type { DeliveryEngine } from './delivery/engine-types.js'
-import type { WebHookCloseResult } from './delivery/types.js'
+import type { WebHookCloseResult } from './contracts/delivery.js'
 import { closeAfter, OpenCalls } from './delivery/open-calls.js'
 import { WebHookClosedError } from './errors/closed-error.js'
-import type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
-import { createSenderTelemetry } from './telemetry/sender.js'
-import type { WebHooksController } from './web-hooks-controller.js'
+import { createSenderTelemetry, type SenderTelemetry } from './telemetry/sender.js'
+import type { WebHooks, WebHookTimeouts } from './core-types.js'
 import { EventSender } from './wrapper/event-sender.js'
-
-/** The core: a hook table bound to a delivery engine. */
-export interface WebHooks extends WebHooksController {
-  /** Whether any hook fires for `method` (one Map lookup for an unmatched method). */
-  matches(method: string): boolean
-  /**
-   * Sends the pre hooks of a call. Returns `undefined` when nothing is to be waited for (no waiting or veto pre hook),
-   * else a promise that resolves once the waiting hooks finished (success, failure or timeout; XO's
-   * `waitForResponse`), or rejects with a `WebHookVetoError` when a veto hook refused the call.
-   */
-  pre(data: WebHookCallData): Promise<void> | undefined
-  /** Queues the post hooks of a completed call; never waits, never throws. */
-  post(data: WebHookPostCallData): void
-  /**
-   * How long a call of `method` may wait for its hooks: `waited`, the longest timeout of its waiting or veto pre
-   * hooks (`undefined` when `pre()` does not wait), and `longest`, the longest timeout of all its hooks. `undefined`
-   * when no hook fires for `method`. A host resolving the user asynchronously bounds that wait with them.
-   */
-  timeouts(method: string): WebHookTimeouts | undefined
-}
-
-/** What {@link WebHooks.timeouts} returns. */
-export interface WebHookTimeouts {
-  /** The longest timeout of the waiting (`waitForResponse`) and veto pre hooks, ms; `undefined` when none. */
-  waited: number | undefined
-  /** The longest timeout of all the hooks, ms. */
-  longest: number
-}
 
 /**
  * Creates the hook core for `config` (validated now: throws a `WebHookConfigError` when invalid).
@@ -61,22 +32,14 @@ export function createWebHooks(config: WebHooksConfig): WebHooks {
 export function createCore(current: CurrentConfig): WebHooks {
   // Telemetry (issue 14): fixed at creation; each resolved hook carries it to its attempts.
   const telemetry = createSenderTelemetry(current.resolved.telemetry)
-  const traced = (next: ResolvedConfig) => {
-    if (telemetry !== undefined) for (const hook of next.hooks) hook.telemetry = telemetry
-    return next
-  }
+  const traced = (next: ResolvedConfig) => withTelemetry(next, telemetry)
   traced(current.resolved)
   let table = new HookTable(current.resolved.hooks)
   let closed = false
   let closing: Promise<WebHookCloseResult> | undefined
   const calls = new OpenCalls()
   const engine: DeliveryEngine = createDeliveryEngine(current)
-  let unsubscribe: Array<() => void> = []
-
-  function subscribe(listeners: ResolvedConfig['on']): void {
-    for (const off of unsubscribe) off()
-    unsubscribe = listeners.map(([event, listener]) => engine.on(event, listener as (event: unknown) => void))
-  }
+  const subscribe = subscriber(engine)
   subscribe(current.resolved.on)
   const unobserve = telemetry?.observe(() => engine.stats())
 
@@ -115,11 +78,7 @@ export function createCore(current: CurrentConfig): WebHooks {
     },
     async test() {
       if (closed) throw new WebHookClosedError('test')
-      // As XO: one method after the other, every pre and post hook of a method at once, one attempt each; the first
-      // failure fails the test at once.
-      const byMethod = new Map<string, ResolvedHook[]>()
-      for (const hook of table.hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
-      for (const hooks of byMethod.values()) await Promise.all(hooks.flatMap(hook => sender.test(hook)))
+      await testHooks(table.hooks, sender)
     },
     close(options = {}) {
       if (closing !== undefined) return closing
@@ -138,6 +97,31 @@ export function createCore(current: CurrentConfig): WebHooks {
     },
     on: (event, listener) => engine.on(event, listener),
   }
+}
+
+/** `resolved`, each hook carrying `telemetry` (fixed at creation) to its attempts. */
+function withTelemetry(resolved: ResolvedConfig, telemetry: SenderTelemetry | undefined): ResolvedConfig {
+  if (telemetry !== undefined) for (const hook of resolved.hooks) hook.telemetry = telemetry
+  return resolved
+}
+
+/** The configuration's `on` listeners on the engine: each call replaces those of the previous one. */
+function subscriber(engine: DeliveryEngine): (listeners: ResolvedConfig['on']) => void {
+  let unsubscribe: Array<() => void> = []
+  return listeners => {
+    for (const off of unsubscribe) off()
+    unsubscribe = listeners.map(([event, listener]) => engine.on(event, listener as (event: unknown) => void))
+  }
+}
+
+/**
+ * `test()`, as XO: one method after the other, every pre and post hook of a method at once, one attempt each; the
+ * first failure fails the test at once.
+ */
+async function testHooks(hooks: readonly ResolvedHook[], sender: EventSender): Promise<void> {
+  const byMethod = new Map<string, ResolvedHook[]>()
+  for (const hook of hooks) byMethod.set(hook.method, [...(byMethod.get(hook.method) ?? []), hook])
+  for (const same of byMethod.values()) await Promise.all(same.flatMap(hook => sender.test(hook)))
 }
 
 /** How long a call may wait for its matched hooks (see {@link WebHooks.timeouts}). */

@@ -9,7 +9,7 @@ export type {
   WrappedParameters,
 } from './with-web-hooks.js'
 export { createWebHooks } from './create-web-hooks.js'
-export type { WebHooks, WebHookTimeouts } from './create-web-hooks.js'
+export type { WebHooks, WebHookTimeouts } from './core-types.js'
 export type { WebHookTelemetry, WebHookTelemetryOptions } from './telemetry/types.js'
 export type { WebHookCallData, WebHookPostCallData } from './payload/call-data.js'
 export { configurationSchema } from './config/schema.js'
@@ -78,7 +78,7 @@ export type {
   WebHookStoreContext,
   WebHookStoreWorker,
   WebHookStoreAttemptResult,
-} from './delivery/types.js'
+} from './contracts/delivery.js'
 export type {
   WebHookAttemptOutcome,
   WebHookAttemptRecord,

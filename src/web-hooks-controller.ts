@@ -3,8 +3,8 @@
  */
 import type { WebHooksConfig } from './config/types.js'
 import type { WebHookHistory, WebHookHistoryQuery } from './delivery/history-types.js'
-import type { WebHookDeadLetter } from './delivery/store-types.js'
-import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookStats } from './delivery/types.js'
+import type { WebHookDeadLetter } from './contracts/store.js'
+import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookStats } from './contracts/delivery.js'
 
 /** The controller at `.webHooks` of a wrapped dispatcher (and of `createWebHooks`). */
 export interface WebHooksController<Context = any, Params = any> {

@@ -4,8 +4,9 @@
  */
 import { CurrentConfig } from './config/current.js'
 import type { WebHooksConfig } from './config/types.js'
-import type { WebHookCloseResult } from './delivery/types.js'
+import type { WebHookCloseResult } from './contracts/delivery.js'
 import { closeAfter } from './delivery/open-calls.js'
+import type { WebHooks } from './core-types.js'
 import { createCore } from './create-web-hooks.js'
 import type { WebHooksController } from './web-hooks-controller.js'
 import { HookedCalls } from './wrapper/hooked-calls.js'
@@ -112,7 +113,6 @@ export function withWebHooks<F extends WebHookDispatcher>(
       hooks.configure(next)
       miss = undefined
     },
-    test: () => hooks.test(),
     close(options = {}) {
       // Calls whose user is still being resolved have not handed their pre over yet: wait for them (within the
       // deadline) so that they get their hooks too, as the calls already running do.
@@ -121,14 +121,24 @@ export function withWebHooks<F extends WebHookDispatcher>(
       closed = closeAfter(calls.resolving, options.timeout, remaining => hooks.close(remaining))
       return closed
     },
+    ...passedOn(hooks),
+    get closed() {
+      return closed !== undefined
+    },
+  }
+  return Object.assign(wrapped, { webHooks: controller }) as WithWebHooks<F>
+}
+
+/** What the controller passes on to the core as it is: the wrapper adds nothing to these. */
+function passedOn(
+  hooks: WebHooks
+): Pick<WebHooksController, 'test' | 'stats' | 'history' | 'replay' | 'deadLetters' | 'on'> {
+  return {
+    test: () => hooks.test(),
     stats: () => hooks.stats(),
     history: query => hooks.history(query),
     replay: ids => hooks.replay(ids),
     deadLetters: options => hooks.deadLetters(options),
-    get closed() {
-      return closed !== undefined
-    },
     on: (event, listener) => hooks.on(event, listener),
   }
-  return Object.assign(wrapped, { webHooks: controller }) as WithWebHooks<F>
 }

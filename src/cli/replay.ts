@@ -3,7 +3,7 @@
  * back to be delivered (issue 7). The stores are optional peer dependencies, loaded only when asked for.
  */
 import { existsSync } from 'node:fs'
-import type { WebHookDeadLetter } from '../delivery/store-types.js'
+import type { WebHookDeadLetter } from '../contracts/store.js'
 import { parse } from './args.js'
 import { CliError } from './cli-error.js'
 

@@ -2,7 +2,6 @@
  * The delivery options of the configuration, set at the top level or per hook: timeout, retry, redirects, concurrency,
  * signing, headers, TLS, the SSRF guard (`safeUrls`) and redaction. Re-exported by `config/types.ts`.
  */
-import type { LookupFunction } from 'node:net'
 
 /**
  * Retry policy of deliveries. `false` turns retries off.
@@ -38,23 +37,8 @@ export interface WebHookRetryOptions {
   jitter?: boolean
 }
 
-/** Safe-URL policy against server-side request forgery. */
-export interface WebHookSafeUrlOptions {
-  /**
-   * Hosts, IP addresses or CIDR ranges that stay allowed even though they are private, e.g.
-   * `['hooks.internal.example', '10.1.2.0/24']`. A host entry may start with `*.` to allow its subdomains.
-   * @default []
-   */
-  allow?: readonly string[]
-  /**
-   * How host names are resolved before their addresses are checked: node:dns `lookup`'s signature. It is called with
-   * `all: true` and may answer an array or a single address. Mostly for tests (map a name to 127.0.0.1) or a custom
-   * resolver.
-   * @default lookup from node:dns
-   * @example { lookup: (hostname, options, callback) => callback(null, '127.0.0.1', 4) }
-   */
-  lookup?: LookupFunction
-}
+// Defined beside the guard it configures (src/security/safe-url.ts), which config/ imports.
+export type { WebHookSafeUrlOptions } from '../security/safe-url.js'
 
 /** Redaction of secrets in payloads. XO's obfuscation of `params` is the default. */
 export interface WebHookRedactOptions {

@@ -2,7 +2,7 @@
  * Normalisation of the engine-level options, `queue`, `breaker` and `history`: validated (each a `WebHookConfigError` naming its
  * path) and their defaults filled in. Called once by `normalizeConfig`.
  */
-import type { BreakerOptions } from '../delivery/breaker.js'
+import type { BreakerOptions } from './normalized.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import { MAX_DURATION } from '../validation/check.js'
 import type { QueueSettings } from './normalized.js'

@@ -4,7 +4,7 @@
  */
 import { breakerSettings, historySettings, queueSettings } from './normalize-engine.js'
 import { createSafeUrlPolicy } from '../security/safe-url.js'
-import type { WebHookDeliveryEventMap } from '../delivery/types.js'
+import type { WebHookDeliveryEventMap } from '../contracts/delivery.js'
 import { checkTelemetry } from '../telemetry/check.js'
 import type { WebHookErrorEvent, WebHookLogger, WebHooksConfig } from './types.js'
 import {

@@ -3,12 +3,20 @@
  * builder and the delivery engine. Nothing here is public API.
  */
 import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.js'
-import type { BreakerOptions } from '../delivery/breaker.js'
 import type { LookupFunction } from 'node:net'
-import type { WebHookDeliveryEventMap, WebHookTransport, WebHookStore } from '../delivery/types.js'
+import type { WebHookDeliveryEventMap, WebHookTransport, WebHookStore } from '../contracts/delivery.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { SenderTelemetry } from '../telemetry/sender.js'
 import type { WebHookTelemetryOptions } from '../telemetry/types.js'
+import type { ResolvedRedact } from '../security/redact.js'
+
+export type { ResolvedRedact } from '../security/redact.js'
+
+/** The breaker's resolved settings (`breaker: false` turns it off). */
+export interface BreakerOptions {
+  threshold: number
+  cooldown: number
+}
 
 /** The queue bounds and ordering, resolved (`queue` option). */
 export interface QueueSettings {
@@ -25,17 +33,6 @@ export interface ResolvedRetry {
   minDelay: number
   maxDelay: number
   jitter: boolean
-}
-
-/** Redaction, resolved: which keys are obfuscated, and in which payload fields. */
-export interface ResolvedRedact {
-  /** Exact key names. */
-  keys: ReadonlySet<string>
-  /** Patterns tested against key names (no `g`/`y` flag, so `test` is stateless). */
-  patterns: readonly RegExp[]
-  result: boolean
-  error: boolean
-  replacement: string
 }
 
 export interface ResolvedHook {

@@ -3,7 +3,7 @@
  * too, and the unknown-key check (known-keys.ts) accepts it. The `satisfies` clauses make a key that is not in the
  * type a compile error.
  */
-import type { WebHookDeliveryEventMap } from '../delivery/types.js'
+import type { WebHookDeliveryEventMap } from '../contracts/delivery.js'
 import type { KeyElsewhere } from '../validation/known-keys.js'
 import type {
   HookConfig,

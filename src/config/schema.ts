@@ -5,6 +5,7 @@
  * and are not in the schema.
  */
 
+import { MAX_DURATION } from '../validation/check.js'
 import { XO_FORMAT_FIELD, XO_TYPE_FIELD, XO_URL_FIELD, XO_WAIT_FOR_RESPONSE_FIELD } from './xo-fields.js'
 
 const DELIVERY_PROPERTIES = {
@@ -13,6 +14,8 @@ const DELIVERY_PROPERTIES = {
     description: 'Request timeout in milliseconds (headers and body)',
     type: 'integer',
     minimum: 1,
+    // Every duration is capped where the checks cap it (Node's timers): a form must not accept what configure() refuses.
+    maximum: MAX_DURATION,
     default: 10000,
   },
   retry: {
@@ -28,7 +31,7 @@ const DELIVERY_PROPERTIES = {
             title: 'Schedule',
             description: 'Delays in ms before each retry',
             type: 'array',
-            items: { type: 'number', minimum: 0 },
+            items: { type: 'number', minimum: 0, maximum: MAX_DURATION },
           },
           retries: {
             title: 'Retries',
@@ -37,8 +40,8 @@ const DELIVERY_PROPERTIES = {
             minimum: 0,
             default: 5,
           },
-          minDelay: { title: 'Minimum delay (ms)', type: 'number', minimum: 0, default: 1000 },
-          maxDelay: { title: 'Maximum delay (ms)', type: 'number', minimum: 0, default: 300000 },
+          minDelay: { title: 'Minimum delay (ms)', type: 'number', minimum: 0, maximum: MAX_DURATION, default: 1000 },
+          maxDelay: { title: 'Maximum delay (ms)', type: 'number', minimum: 0, maximum: MAX_DURATION, default: 300000 },
           jitter: { title: 'Jitter', type: 'boolean', default: true },
         },
       },

@@ -11,7 +11,7 @@ import type {
   WebHookDeliveryFailure,
   WebHookStore,
   WebHookTransport,
-} from '../delivery/types.js'
+} from '../contracts/delivery.js'
 import type { WebHookPayloadError } from '../errors/payload-error.js'
 import type { WebHookUserError } from '../errors/user-error.js'
 import type { WebHookDeliveryOptions, WebHookRedactOptions, WebHookSafeUrlOptions } from './delivery-option-types.js'

@@ -1,11 +1,11 @@
 /** The fetch adapter (Hono, Bun, Deno, workers): moves bytes, the router decides. */
 import { type DashboardRequest, OUTSIDE } from './http.js'
 import type { Router } from './router.js'
-import { readBody } from '../receiver/fetch.js'
+import { readFetchBody } from '../receiver/read-body.js'
 
-/** An action's body as text, read within `limit` by the receiver's own reader. */
+/** An action's body as text, read within `limit` by the receiver's reader (its host's timeouts bound a slow one). */
 async function readText(request: Request, limit: number): Promise<string | 'too large'> {
-  const body = await readBody(request, limit)
+  const body = await readFetchBody(request, limit)
   return body === 'too large' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
 }
 

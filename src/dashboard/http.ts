@@ -22,8 +22,11 @@ export interface DashboardRequest {
   fullPath: string
   /** The request came over https (the CSRF cookie is then `Secure`). */
   secure: boolean
-  /** The body, or `too large` once past `limit` bytes. */
-  readBody(limit: number): Promise<string | 'too large'>
+  /**
+   * The body; `too large` once past `limit` bytes (the rest is drained, not kept); `timeout` when it is not complete
+   * within `BODY_TIMEOUT` (node:http only: fetch hosts have their own timeouts).
+   */
+  readBody(limit: number): Promise<string | 'too large' | 'timeout'>
 }
 
 /** Where a live stream writes; `write` returns false while the client is not reading (the chunk is then dropped). */

@@ -2,7 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { type DashboardRequest, OUTSIDE } from './http.js'
-import type { Router } from './router.js'
+import { readNodeBody } from '../receiver/read-body.js'
+import { BODY_TIMEOUT, type Router } from './router.js'
 
 type NodeRequest = IncomingMessage & { baseUrl?: string; originalUrl?: string; body?: unknown }
 
@@ -14,26 +15,31 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return headers
 }
 
-function readBody(req: NodeRequest, limit: number): Promise<string | 'too large'> {
+/**
+ * An action's body as text, read by the receiver's reader (src/receiver/read-body.ts) within `limit` and
+ * `BODY_TIMEOUT`; `unread` is told when it stopped before the body's end.
+ */
+async function readText(
+  req: NodeRequest,
+  limit: number,
+  unread: (why: 'too large' | 'timeout') => void
+): Promise<string | 'too large' | 'timeout'> {
   // A body parser already read it (express.json()): what it parsed, as JSON again.
   if (req.body !== undefined && req.readableEnded) {
     const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
-    return Promise.resolve(Buffer.byteLength(text) > limit ? 'too large' : text)
+    return Buffer.byteLength(text) > limit ? 'too large' : text
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-    })
-    req.on('end', () => resolve(size > limit ? 'too large' : Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
+  const body = await readNodeBody(req, limit, BODY_TIMEOUT)
+  if (typeof body === 'string') unread(body)
+  return typeof body === 'string' ? body : body.toString('utf8')
 }
 
 /** The mount point: `basePath`, else Express's `req.baseUrl` (req.url is then already relative to it). */
-export function toRequest(req: NodeRequest, basePath: string | undefined): DashboardRequest {
+export function toRequest(
+  req: NodeRequest,
+  basePath: string | undefined,
+  unread: (why: 'too large' | 'timeout') => void = () => {}
+): DashboardRequest {
   const url = new URL(req.url ?? '/', 'http://localhost')
   const fullPath = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost').pathname
   let path = url.pathname
@@ -52,13 +58,22 @@ export function toRequest(req: NodeRequest, basePath: string | undefined): Dashb
     raw: req,
     fullPath,
     secure: (req.socket as TLSSocket).encrypted === true,
-    readBody: limit => readBody(req, limit),
+    readBody: limit => readText(req, limit, unread),
   }
+}
+
+/**
+ * An action's body not read to its end: the connection is not kept alive (as the receiver's); when the client is still
+ * sending after `BODY_TIMEOUT`, the socket goes once the 408 is out.
+ */
+function closeUnread(req: IncomingMessage, res: ServerResponse, why: 'too large' | 'timeout'): void {
+  res.setHeader('connection', 'close')
+  if (why === 'timeout') res.once('finish', () => req.socket.destroy())
 }
 
 export function createNodeHandler(router: Router, basePath: string | undefined) {
   return async (req: NodeRequest, res: ServerResponse): Promise<void> => {
-    const response = await router.handle(toRequest(req, basePath))
+    const response = await router.handle(toRequest(req, basePath, why => closeUnread(req, res, why)))
     if (res.headersSent || res.destroyed) return
     if ('stream' in response) {
       res.writeHead(response.status, response.headers)

@@ -16,6 +16,9 @@ import { attempts, deadLetters, delivery, overview, replay } from './views.js'
 /** Largest action body, bytes. */
 export const MAX_BODY = 16 * 1024
 
+/** Longest wait for a whole action body, ms (the receiver's default `bodyTimeout`): a trickling client gets a 408. */
+export const BODY_TIMEOUT = 5000
+
 export interface Router {
   handle(request: DashboardRequest): Promise<DashboardResponse>
   live: LiveStreams
@@ -41,23 +44,10 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
     '/api/dead-letters/replay': body => replay(webHooks, body),
   }
 
-  async function act(request: DashboardRequest, run: (body: string) => Promise<unknown>): Promise<DashboardResponse> {
-    if (request.method !== 'POST') {
-      fail('ERR_WEB_HOOK_DASHBOARD_METHOD', 405, `${request.path} takes POST, got ${request.method}`, 'POST')
-    }
-    if (readOnly) fail('ERR_WEB_HOOK_DASHBOARD_READ_ONLY', 403, 'This dashboard is read-only (readOnly: true).')
-    csrf.check(request)
-    const body = await request.readBody(MAX_BODY)
-    if (body === 'too large') {
-      fail('ERR_WEB_HOOK_DASHBOARD_TOO_LARGE', 413, `An action's body holds at most ${MAX_BODY} bytes.`)
-    }
-    return json(200, await run(body))
-  }
-
   async function route(request: DashboardRequest): Promise<DashboardResponse> {
     const { path, method } = request
     const action = actions[path]
-    if (action !== undefined) return act(request, action)
+    if (action !== undefined) return act(request, action, csrf, readOnly)
     const read =
       path === '' || path === '/' ? homeRoute : path.startsWith('/api/deliveries/') ? oneDelivery : reads[path]
     const asset = read === undefined ? assetOf(path.slice(1)) : undefined
@@ -81,17 +71,7 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
     live,
     async handle(request) {
       try {
-        const allowed =
-          authorize === 'none' ||
-          (await authorize({
-            request: request.raw,
-            headers: request.headers,
-            method: request.method,
-            path: request.path,
-          }))
-        if (allowed !== true) {
-          fail('ERR_WEB_HOOK_DASHBOARD_FORBIDDEN', 403, 'Not authorized to see the web hooks dashboard.')
-        }
+        await authorized(authorize, request)
         return await route(request)
       } catch (error) {
         if (isWebHookError(error) && error.code.startsWith('ERR_WEB_HOOK_DASHBOARD_')) {
@@ -104,6 +84,40 @@ export function createRouter(webHooks: WebHooksController, options: WebHookDashb
       }
     },
   }
+}
+
+/** An action (POST): refused when read-only or without the CSRF token; its body read within `MAX_BODY`. */
+async function act(
+  request: DashboardRequest,
+  run: (body: string) => Promise<unknown>,
+  csrf: Csrf,
+  readOnly: boolean
+): Promise<DashboardResponse> {
+  if (request.method !== 'POST') {
+    fail('ERR_WEB_HOOK_DASHBOARD_METHOD', 405, `${request.path} takes POST, got ${request.method}`, 'POST')
+  }
+  if (readOnly) fail('ERR_WEB_HOOK_DASHBOARD_READ_ONLY', 403, 'This dashboard is read-only (readOnly: true).')
+  csrf.check(request)
+  const body = await request.readBody(MAX_BODY)
+  if (body === 'too large') {
+    fail('ERR_WEB_HOOK_DASHBOARD_TOO_LARGE', 413, `An action's body holds at most ${MAX_BODY} bytes.`)
+  }
+  if (body === 'timeout') {
+    fail(
+      'ERR_WEB_HOOK_DASHBOARD_TIMEOUT',
+      408,
+      `The action's body did not arrive within ${BODY_TIMEOUT} ms: the connection is closed. Send the body at once.`
+    )
+  }
+  return json(200, await run(body))
+}
+
+/** Throws `ERR_WEB_HOOK_DASHBOARD_FORBIDDEN` unless `authorize` lets the request in. */
+async function authorized(authorize: WebHookDashboardOptions['authorize'], request: DashboardRequest): Promise<void> {
+  const allowed =
+    authorize === 'none' ||
+    (await authorize({ request: request.raw, headers: request.headers, method: request.method, path: request.path }))
+  if (allowed !== true) fail('ERR_WEB_HOOK_DASHBOARD_FORBIDDEN', 403, 'Not authorized to see the web hooks dashboard.')
 }
 
 /** The page, with a CSRF token (and its cookie when new); redirected to the path with its trailing slash. */

@@ -4,7 +4,7 @@
  * secret (the controller has none to give).
  */
 import type { WebHookAttemptOutcome, WebHookEndpointHistory, WebHookHistory } from '../delivery/history-types.js'
-import type { WebHookEndpointStats } from '../delivery/types.js'
+import type { WebHookEndpointStats } from '../contracts/delivery.js'
 import type { WebHooksController } from '../web-hooks-controller.js'
 import { fail } from './http.js'
 

@@ -12,7 +12,7 @@ import { nextHop } from './redirect.js'
 import { buildRequest } from './request.js'
 import { isRetryableStatus, parseRetryAfter } from './retry.js'
 import { classifyFailure } from './transports/failure.js'
-import type { WebHookDeliveryFailure, WebHookTransport, WebHookTransportResponse } from './types.js'
+import type { WebHookDeliveryFailure, WebHookTransport, WebHookTransportResponse } from '../contracts/delivery.js'
 
 export interface Attempt {
   job: Job

@@ -3,12 +3,8 @@
  * deliveries stay queued), after `cooldown` it lets one probe through (half-open), and closes again when the probe
  * succeeds. Pure state; the engine owns the timer and the events.
  */
-import type { WebHookBreakerState } from './types.js'
-
-export interface BreakerOptions {
-  threshold: number
-  cooldown: number
-}
+import type { WebHookBreakerState } from '../contracts/delivery.js'
+import type { BreakerOptions } from '../config/normalized.js'
 
 export class Breaker {
   state: WebHookBreakerState = 'closed'

@@ -7,7 +7,7 @@ import type { Endpoint, Job } from './endpoint.js'
 import type { EngineState } from './engine-state.js'
 import { infoOf } from './job.js'
 import { giveUpEffects } from './outcome.js'
-import type { WebHookDeliveryFailure, WebHookDropReason } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDropReason } from '../contracts/delivery.js'
 
 export type Endings = ReturnType<typeof createEndings>
 

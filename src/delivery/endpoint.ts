@@ -1,16 +1,17 @@
 /**
  * One endpoint (URL): its queues, concurrency, ordering state (a call's posts wait behind its pre), retry timer,
- * breaker and counters. The engine decides what happens to a job; the endpoint keeps its queues consistent.
+ * breaker and counters (endpoint-counters.ts). The engine decides what happens to a job; the endpoint keeps its queues consistent.
  */
-import { Breaker, type BreakerOptions } from './breaker.js'
+import { Breaker } from './breaker.js'
+import type { BreakerOptions } from '../config/normalized.js'
 import { CallOrder } from './call-order.js'
 import { Deque } from './deque.js'
 import type { ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
-import { LatencyRing } from './latency.js'
+import { EndpointCounters } from './endpoint-counters.js'
 import { RetryWait } from './retry-wait.js'
 import { Throttle } from './throttle.js'
-import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryOutcome, WebHookEndpointStats } from '../contracts/delivery.js'
 
 /** A delivery in the engine. */
 export interface Job {
@@ -37,7 +38,7 @@ export interface Job {
   redirectedTo: string | undefined
 }
 
-export class Endpoint {
+export class Endpoint extends EndpointCounters {
   /** Fire-and-forget deliveries ready to go, oldest first. */
   readonly queue = new Deque<Job>()
   /** Waited deliveries (and, in FIFO mode, retries that hold the line): they go first. */
@@ -46,17 +47,8 @@ export class Endpoint {
   readonly retries = new RetryWait<Job>(due => this.#retriesDue(due))
   /** A call's posts parked behind its pre. */
   readonly #order = new CallOrder<Job>()
-  /**
-   * Some of this endpoint's deliveries wait in a durable store for room (spilled): new ones wait there too, behind
-   * them, until the store has none due. Keeps the endpoint's order (a call's post never before its pre) with nothing
-   * kept in memory per spilled delivery.
-   */
-  #backlog = false
-  #inFlight = 0
   /** FIFO mode: slots held by a delivery waiting for its retry. */
   holding = 0
-  /** Fire-and-forget deliveries accepted and not finished (the figure bounded by `maxSizePerEndpoint`). */
-  #pending = 0
   #scheduled = false
   #gone = false
   readonly breaker: Breaker
@@ -64,12 +56,6 @@ export class Endpoint {
   readonly throttle: Throttle
   throttleTimer: ReturnType<typeof setTimeout> | undefined
   probeTimer: ReturnType<typeof setTimeout> | undefined
-  #delivered = 0
-  #failed = 0
-  #retried = 0
-  #dropped = 0
-  #spilled = 0
-  readonly latency = new LatencyRing()
 
   /** Called when retries are due again (the engine starts what it can). */
   readonly #wake: (endpoint: Endpoint) => void
@@ -82,6 +68,7 @@ export class Endpoint {
     breaker: BreakerOptions | false,
     wake: (endpoint: Endpoint) => void
   ) {
+    super()
     this.breaker = new Breaker(breaker)
     this.throttle = new Throttle(concurrency)
     this.#wake = wake
@@ -98,60 +85,11 @@ export class Endpoint {
     this.#gone = false
   }
 
-  // -- counters: changed only here, read by the engine and `stats()` ---------------------------------------------
-
-  get backlog(): boolean {
-    return this.#backlog
-  }
-  get inFlight(): number {
-    return this.#inFlight
-  }
-  get pending(): number {
-    return this.#pending
-  }
   /** Answered 410: nothing more is sent here until `configure()` (`reconfigure`). */
   get gone(): boolean {
     return this.#gone
   }
 
-  /** A fire-and-forget delivery was accepted into memory. */
-  admitted(): void {
-    this.#pending++
-  }
-  /** A fire-and-forget delivery accepted into memory is over. */
-  released(): void {
-    this.#pending--
-  }
-  /** A delivery was left in the durable store for room: the endpoint has a backlog there (see `backlog`). */
-  spilledOne(): void {
-    this.#backlog = true
-    this.#spilled++
-  }
-  /** The durable store has nothing due any more: new deliveries need not wait behind a backlog. */
-  caughtUp(): void {
-    this.#backlog = false
-  }
-  droppedOne(): void {
-    this.#dropped++
-  }
-  attemptStarted(): void {
-    this.#inFlight++
-  }
-  attemptEnded(): void {
-    this.#inFlight--
-  }
-  /** An attempt was answered 2xx after `duration` ms. */
-  deliveredOne(duration: number): void {
-    this.#delivered++
-    this.latency.add(duration)
-  }
-  retriedOne(): void {
-    this.#retried++
-  }
-  /** A delivery was given up. */
-  failedOne(): void {
-    this.#failed++
-  }
   /** Retires the endpoint after a 410; false when it was already. */
   retire(): boolean {
     if (this.#gone) return false
@@ -210,9 +148,9 @@ export class Endpoint {
   /** Whether another request may start now. */
   canStart(): boolean {
     return (
-      this.#inFlight + this.holding < this.throttle.limit &&
+      this.inFlight + this.holding < this.throttle.limit &&
       !this.#gone &&
-      this.breaker.allows(this.#inFlight) &&
+      this.breaker.allows(this.inFlight) &&
       // No clock read on the hot path unless a rate limit paused the endpoint.
       (this.throttle.until === 0 || !this.throttle.paused(Date.now()))
     )
@@ -244,24 +182,9 @@ export class Endpoint {
     )
   }
 
-  /** The URL a redirect last led to (an attempt followed it there). */
-  #redirectedTo: string | undefined
-
-  redirected(url: string): void {
-    this.#redirectedTo = url
-  }
-
   stats(): WebHookEndpointStats {
     return {
-      ...(this.#redirectedTo === undefined ? {} : { redirectedTo: this.#redirectedTo }),
-      queued: this.queue.length + this.urgent.length + this.retries.size + this.#order.count,
-      inFlight: this.#inFlight,
-      delivered: this.#delivered,
-      failed: this.#failed,
-      retried: this.#retried,
-      dropped: this.#dropped,
-      spilled: this.#spilled,
-      latency: this.latency.percentiles(),
+      ...this.counts(this.queue.length + this.urgent.length + this.retries.size + this.#order.count),
       concurrency: this.throttle.limit,
       rateLimited: this.throttle.count,
       ...(this.throttle.paused(Date.now()) ? { pausedUntil: this.throttle.until } : {}),

@@ -3,9 +3,9 @@
  * each (the one whose concurrency and URL it follows; `configure()` re-indexes them).
  */
 import type { QueueSettings, ResolvedHook } from '../config/normalized.js'
-import type { BreakerOptions } from './breaker.js'
+import type { BreakerOptions } from '../config/normalized.js'
 import { Endpoint } from './endpoint.js'
-import type { WebHookStats } from './types.js'
+import type { WebHookStats } from '../contracts/delivery.js'
 
 /** The settings a new endpoint is made with (the engine state's, read when the endpoint is made). */
 export interface EndpointSettings {

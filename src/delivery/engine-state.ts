@@ -5,12 +5,12 @@
  */
 import type { QueueSettings } from '../config/normalized.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
-import type { BreakerOptions } from './breaker.js'
+import type { BreakerOptions } from '../config/normalized.js'
 import type { Job } from './endpoint.js'
 import type { Endpoints } from './endpoints.js'
 import type { Journal } from './journal.js'
 import type { Reporter } from './report.js'
-import type { WebHookTransport } from './types.js'
+import type { WebHookTransport } from '../contracts/delivery.js'
 
 export interface EngineState {
   queue: QueueSettings

@@ -4,8 +4,13 @@
  */
 import type { ResolvedConfig, ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { WebHookHistory, WebHookHistoryQuery } from './history-types.js'
-import type { WebHookDeadLetter } from './store-types.js'
-import type { WebHookCloseResult, WebHookDeliveryEventMap, WebHookDeliveryOutcome, WebHookStats } from './types.js'
+import type { WebHookDeadLetter } from '../contracts/store.js'
+import type {
+  WebHookCloseResult,
+  WebHookDeliveryEventMap,
+  WebHookDeliveryOutcome,
+  WebHookStats,
+} from '../contracts/delivery.js'
 
 /**
  * Where an accepted job went: `queued` (in memory, or ended at once for a 410 endpoint), `spilled` (left in a durable

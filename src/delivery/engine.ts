@@ -23,7 +23,7 @@ import { DEFAULT_CLOSE_TIMEOUT } from './options.js'
 import { createReporter } from './report.js'
 import { createStoreWorker } from './store-worker.js'
 import { createWaited } from './waited.js'
-import type { WebHookCloseResult } from './types.js'
+import type { WebHookCloseResult } from '../contracts/delivery.js'
 
 /**
  * The engine of `current` (the wrapper's one configuration: the engine reads it, never a copy). `configure(next)` is

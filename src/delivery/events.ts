@@ -1,5 +1,5 @@
 /** A small typed event emitter for delivery events; a throwing listener is logged, never thrown into delivery. */
-import type { WebHookDeliveryEventMap } from './types.js'
+import type { WebHookDeliveryEventMap } from '../contracts/delivery.js'
 
 type Listener<E extends keyof WebHookDeliveryEventMap> = (event: WebHookDeliveryEventMap[E]) => void
 

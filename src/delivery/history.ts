@@ -12,7 +12,7 @@ import type {
   WebHookHistoryQuery,
 } from './history-types.js'
 import { RollingCounters } from './rolling.js'
-import type { WebHookDeliveryFailure } from './types.js'
+import type { WebHookDeliveryFailure } from '../contracts/delivery.js'
 
 /** Bodies kept for the most recent deliveries, in UTF-16 code units (about 1 MiB of ASCII JSON), oldest out first. */
 export const BODY_BUDGET = 1 << 20

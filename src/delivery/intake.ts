@@ -8,7 +8,7 @@ import type { Accepted, OutgoingDelivery } from './engine-types.js'
 import type { EngineState } from './engine-state.js'
 import { type Endings, goneError } from './endings.js'
 import { flatten, jobFromStored, newJob } from './job.js'
-import type { WebHookStoredDelivery } from './store-types.js'
+import type { WebHookStoredDelivery } from '../contracts/store.js'
 
 export type Intake = ReturnType<typeof createIntake>
 

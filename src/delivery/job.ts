@@ -2,8 +2,8 @@
 import type { ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { OutgoingDelivery } from './engine-types.js'
 import type { Endpoint, Job } from './endpoint.js'
-import type { WebHookStoredDelivery } from './store-types.js'
-import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './types.js'
+import type { WebHookStoredDelivery } from '../contracts/store.js'
+import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from '../contracts/delivery.js'
 
 /**
  * A new job; `deadline` is Infinity for a fire-and-forget delivery, `retry` its hook's policy unless given. All fields

@@ -4,7 +4,7 @@
  * follows soon instead of waiting for the next poll.
  */
 import type { Accepted } from './engine-types.js'
-import type { WebHookStore, WebHookStoredDelivery } from './store-types.js'
+import type { WebHookStore, WebHookStoredDelivery } from '../contracts/store.js'
 
 /** A durable store leases deliveries for this long, ms. */
 export const LEASE_MS = 5 * 60_000

@@ -12,7 +12,7 @@ import type { QueueSettings } from '../config/normalized.js'
 import { StoreBuffer } from './store-buffer.js'
 import { within } from './within.js'
 import { LEASE_MS, Leaser } from './journal-lease.js'
-import type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from './store-types.js'
+import type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery, WebHookStoreWorker } from '../contracts/store.js'
 
 export interface Journal {
   /** The store schedules fire-and-forget deliveries itself (`store.run`): the engine only enqueues them. */

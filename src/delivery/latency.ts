@@ -1,5 +1,5 @@
 /** Latency percentiles over the most recent samples (a fixed ring, so memory stays bounded). */
-import type { WebHookLatencyStats } from './types.js'
+import type { WebHookLatencyStats } from '../contracts/delivery.js'
 
 const SIZE = 1024
 

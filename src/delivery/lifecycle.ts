@@ -13,7 +13,7 @@ import type { EngineState } from './engine-state.js'
 import type { DeliveryHistory } from './history.js'
 import { infoOf } from './job.js'
 import { proxyInUse, undiciTransport } from './transports/undici.js'
-import type { WebHookCloseResult, WebHookDeliveryInfo, WebHookTransport } from './types.js'
+import type { WebHookCloseResult, WebHookDeliveryInfo, WebHookTransport } from '../contracts/delivery.js'
 
 /**
  * The engine's own transport, with the safe-URL lookup, and where safe URLs are checked: at connect time, except

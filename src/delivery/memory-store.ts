@@ -4,7 +4,7 @@
  * letters, bounded, for `listDeadLetters` and replay. Its `enqueue`/`lease`/`ack`/`retryAt` work too, so it is also
  * the reference implementation of the store contract.
  */
-import type { WebHookDeadLetter, WebHookLease, WebHookStore, WebHookStoredDelivery } from './store-types.js'
+import type { WebHookDeadLetter, WebHookLease, WebHookStore, WebHookStoredDelivery } from '../contracts/store.js'
 
 /** Options of {@link memoryStore}. */
 export interface WebHookMemoryStoreOptions {

@@ -12,7 +12,7 @@ import type { Endpoint, Job } from './endpoint.js'
 import type { Reporter } from './report.js'
 import { nextDelay, retriesOf } from './retry.js'
 import { isRateLimit } from './throttle.js'
-import type { WebHookDeliveryFailure } from './types.js'
+import type { WebHookDeliveryFailure } from '../contracts/delivery.js'
 import { isVetoRefusal } from '../veto/refusal.js'
 
 export type Outcome =

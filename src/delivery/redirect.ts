@@ -9,7 +9,7 @@
  *   signature, no custom header of the hook;
  * - a `Location` that is missing, not http(s), or carries credentials is not followed: the 3xx is the answer.
  */
-import type { WebHookTransportRequest, WebHookTransportResponse } from './types.js'
+import type { WebHookTransportRequest, WebHookTransportResponse } from '../contracts/delivery.js'
 
 /** The statuses that redirect. */
 export function isRedirect(status: number): boolean {

@@ -8,7 +8,7 @@ import type { Endpoint, Job } from './endpoint.js'
 import type { DeliveryEvents } from './events.js'
 import { eventBaseOf } from './job.js'
 import type { AttemptFacts, DeliveryHistory } from './history.js'
-import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from './types.js'
+import type { WebHookDeliveryFailure, WebHookDeliveryInfo, WebHookDropReason } from '../contracts/delivery.js'
 import { parseVetoReason } from '../veto/refusal.js'
 
 type Level = keyof WebHookLogger
@@ -42,8 +42,23 @@ export function createReporter(
   const log: Log = (level, message, context) => {
     logger[level]?.(message, context)
   }
+  const callOnError = onErrorCaller(current, log)
+  return {
+    ...deliveryReports(log, events, history, callOnError),
+    dropped: droppedReport(log, events, history, callOnError),
+    attempted(facts) {
+      history?.attempt(facts)
+    },
+    ...endpointReports(log, events),
+  }
+}
 
-  function callOnError(job: Job, error: WebHookDeliveryFailure): void {
+type Log = (level: Level, message: string, context: object) => void
+type CallOnError = (job: Job, error: WebHookDeliveryFailure) => void
+
+/** Calls the configuration's `onError` in force (if any) for a job given up or dropped; a throw is logged. */
+function onErrorCaller(current: CurrentConfig, log: Log): CallOnError {
+  return function callOnError(job, error) {
     const { onError } = current.resolved
     if (onError === undefined) return
     const { delivery } = job
@@ -60,12 +75,20 @@ export function createReporter(
       log('warn', 'web hook onError threw', { error: thrown })
     }
   }
+}
 
-  /** The final URL of a redirected attempt, for its events. */
-  function hop(job: Job): { redirectedTo?: string } {
-    return job.redirectedTo === undefined ? {} : { redirectedTo: job.redirectedTo }
-  }
+/** The final URL of a redirected attempt, for its events. */
+function hop(job: Job): { redirectedTo?: string } {
+  return job.redirectedTo === undefined ? {} : { redirectedTo: job.redirectedTo }
+}
 
+/** What follows a delivery's attempts: delivered, failed (maybe retried), given up, vetoed. */
+function deliveryReports(
+  log: Log,
+  events: DeliveryEvents,
+  history: DeliveryHistory | undefined,
+  callOnError: CallOnError
+): Pick<Reporter, 'succeeded' | 'failed' | 'givenUp' | 'vetoed'> {
   return {
     succeeded(job, duration) {
       if (!events.has('delivery:succeeded')) return
@@ -113,22 +136,15 @@ export function createReporter(
       log('info', 'web hook vetoed the call', event)
       events.emit('delivery:vetoed', event)
     },
-    dropped: droppedReport(log, events, history, callOnError),
-    attempted(facts) {
-      history?.attempt(facts)
-    },
-    ...endpointReports(log, events),
   }
 }
-
-type Log = (level: Level, message: string, context: object) => void
 
 /** `delivery:dropped`, `onError`, and a warning at most once per endpoint per `DROP_LOG_INTERVAL`. */
 function droppedReport(
   log: Log,
   events: DeliveryEvents,
   history: DeliveryHistory | undefined,
-  callOnError: (job: Job, error: WebHookDeliveryFailure) => void
+  callOnError: CallOnError
 ): Reporter['dropped'] {
   const lastDropLog = new Map<string, { at: number; count: number }>()
   return (job, reason, delivery) => {

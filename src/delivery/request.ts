@@ -6,7 +6,7 @@
 import type { ResolvedHook } from '../config/normalized.js'
 import { signWebHook } from '../security/sign.js'
 import type { OutgoingDelivery } from './engine-types.js'
-import type { WebHookTransportRequest } from './types.js'
+import type { WebHookTransportRequest } from '../contracts/delivery.js'
 
 interface Target {
   url: string

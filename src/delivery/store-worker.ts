@@ -13,8 +13,8 @@ import { runAttempt } from './attempt.js'
 import type { Endpoint, Job } from './endpoint.js'
 import type { Reporter } from './report.js'
 import { giveUpEffects, settleAttempt } from './outcome.js'
-import type { WebHookStoreAttemptResult, WebHookStoreWorker } from './store-types.js'
-import type { WebHookTransport } from './types.js'
+import type { WebHookStoreAttemptResult, WebHookStoreWorker } from '../contracts/store.js'
+import type { WebHookTransport } from '../contracts/delivery.js'
 
 export interface StoreWorkerDeps {
   hookOf(endpoint: string): ResolvedHook | undefined

@@ -9,7 +9,7 @@ import type { OutgoingDelivery } from './engine-types.js'
 import type { EngineState } from './engine-state.js'
 import { type Endings, goneError } from './endings.js'
 import { newJob } from './job.js'
-import type { WebHookDeliveryOutcome } from './types.js'
+import type { WebHookDeliveryOutcome } from '../contracts/delivery.js'
 
 export function createWaited(state: EngineState, { giveUp }: Endings, pump: (endpoint: Endpoint) => void) {
   /** `deliver()`: a waited delivery, ahead of the queue, given up at its deadline. */

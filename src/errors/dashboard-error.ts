@@ -12,6 +12,8 @@ export type WebHookDashboardErrorCode =
   | 'ERR_WEB_HOOK_DASHBOARD_BAD_REQUEST'
   /** An action's body is larger than 16 KiB (413). */
   | 'ERR_WEB_HOOK_DASHBOARD_TOO_LARGE'
+  /** An action's body did not arrive within 5 s (408; node:http, the connection is closed). */
+  | 'ERR_WEB_HOOK_DASHBOARD_TIMEOUT'
   /** An action without the page's CSRF token, or with a wrong one (403). */
   | 'ERR_WEB_HOOK_DASHBOARD_CSRF'
   /** An action sent from another site (`Origin` / `Sec-Fetch-Site`, 403). */

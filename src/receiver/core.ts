@@ -4,7 +4,7 @@
  * decides everything else (as octokit/webhooks.js' `createMiddleware` with its `getPayload` and `handleResponse`).
  * Internal: not exported from the package.
  */
-import type { WebHookHeadersInput } from './verify.js'
+import type { WebHookHeadersInput } from './signed-headers.js'
 import type { WebHookResponseOutput } from './types.js'
 
 /** How an adapter has the body. */

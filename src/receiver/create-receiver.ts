@@ -15,7 +15,8 @@ import { errorResponse, noContent } from './http.js'
 import { createNodeAdapter } from './node.js'
 import { type ResolvedReceiverOptions, resolveReceiverOptions } from './options.js'
 import { isWebHookTestPayload, parseWebHookPayload } from './parse.js'
-import type { WebHookReceiver, WebHookReceiverOptions, WebHookResponseOutput } from './types.js'
+import type { WebHookReceiverOptions } from './option-types.js'
+import type { WebHookReceiver, WebHookResponseOutput } from './types.js'
 import { verifyWithKeys } from './verify.js'
 
 /** Verification failures that are the body's fault, not the signature's: 400 rather than 401. */

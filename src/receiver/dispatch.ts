@@ -72,9 +72,20 @@ export class Handlers {
 
   /** Runs the handlers of one payload, then pairs it: 204, 403 `{ reason }` (denied) or 500 (a handler threw). */
   async run(payload: WebHookPayload, webHookId: string | undefined, headers: Record<string, string>) {
+    // One async function per payload: a handler's answer is awaited only when it is a promise, and the pairing only
+    // when there are `onCall` handlers (each await a microtask turn, each async call a promise: issue 11, item 4).
+    const state = { payload, webHookId, headers }
     let denial: string | undefined
     try {
-      denial = await this.#runHandlers({ payload, webHookId, headers })
+      for (const handler of this.#handlers) {
+        if ((handler.type !== undefined && handler.type !== payload.type) || !handler.match(payload.method)) continue
+        const returned = handler.fn(state)
+        const answer = isThenable(returned) ? await returned : returned
+        if (payload.type === 'pre' && isRefusal(answer)) {
+          denial = typeof answer.reason === 'string' && answer.reason !== '' ? answer.reason : 'denied'
+          break
+        }
+      }
     } catch (error) {
       if (!isDenied(error)) {
         this.#report(error, 500, payload)
@@ -82,27 +93,15 @@ export class Handlers {
       }
       denial = error.reason
     }
-    const failed = await this.#pair(payload)
-    if (failed !== undefined) return failed
-    return denial === undefined ? noContent() : jsonResponse(403, { reason: denial })
-  }
-
-  /** The denial's reason when a pre handler refused the call. */
-  async #runHandlers(state: { payload: WebHookPayload; webHookId: string | undefined; headers: object }) {
-    const { payload } = state
-    for (const handler of this.#handlers) {
-      if ((handler.type !== undefined && handler.type !== payload.type) || !handler.match(payload.method)) continue
-      const answer = await handler.fn(state)
-      if (payload.type === 'pre' && isRefusal(answer)) {
-        return typeof answer.reason === 'string' && answer.reason !== '' ? answer.reason : 'denied'
-      }
+    if (this.#callHandlers.length > 0) {
+      const failed = await this.#pair(payload)
+      if (failed !== undefined) return failed
     }
-    return undefined
+    return denial === undefined ? noContent() : jsonResponse(403, { reason: denial })
   }
 
   /** Gives a completed call to the `onCall` handlers; the 500 to answer when one threw. */
   async #pair(payload: WebHookPayload): Promise<WebHookResponseOutput | undefined> {
-    if (this.#callHandlers.length === 0) return undefined
     const pair = this.#correlator.add(payload)
     if (pair === undefined) return undefined
     try {
@@ -115,6 +114,11 @@ export class Handlers {
     }
     return undefined
   }
+}
+
+/** A promise or any thenable (a handler may return either): awaited; anything else is the answer itself. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
 }
 
 function isRefusal(answer: unknown): answer is { allow: false; reason?: unknown } {

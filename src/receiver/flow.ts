@@ -29,28 +29,26 @@ export function createRequestFlow(settings: FlowSettings): ServeRequest {
     destroy,
   })
 
-  const serve = async ({ method, headers: input, body }: ReceivedRequest): Promise<ReceiverAnswer> => {
-    const headers = normalizeHeaders(input)
-    const refused = checkRequest(method, headers)
-    if (refused !== undefined) return answer(refuse(refused))
-    if (body.kind === 'raw') {
-      const size = typeof body.value === 'string' ? Buffer.byteLength(body.value) : body.value.byteLength
-      return answer(size > maxBodyBytes ? refuse(tooLarge(maxBodyBytes)) : await process(body.value, headers))
-    }
-    if (body.kind === 'parsed') return answer(await parsedBody(settings, body.value, headers))
-    // An unread oversized body is not drained: the connection is closed once the answer is sent.
-    const length = declaredLength(headers)
-    if (length !== undefined && length > maxBodyBytes) return answer(refuse(tooLarge(maxBodyBytes)), true)
-    const read = await body.read(maxBodyBytes, bodyTimeout)
-    if (read === 'too large') return answer(refuse(tooLarge(maxBodyBytes)), true)
-    // The client is still sending: once the 408 is out, the connection goes, whatever keep-alive says.
-    if (read === 'timeout') return answer(refuse(bodyTimedOut(bodyTimeout)), true, true)
-    return answer(await process(read, headers))
-  }
-
-  return async request => {
+  // One async function per request, its failures caught in it: each async layer more is a promise and a microtask
+  // turn more per request (issue 11, item 4: docs/performance.md, the receiver).
+  return async ({ method, headers: input, body }: ReceivedRequest): Promise<ReceiverAnswer> => {
     try {
-      return await serve(request)
+      const headers = normalizeHeaders(input)
+      const refused = checkRequest(method, headers)
+      if (refused !== undefined) return answer(refuse(refused))
+      if (body.kind === 'raw') {
+        const size = typeof body.value === 'string' ? Buffer.byteLength(body.value) : body.value.byteLength
+        return answer(size > maxBodyBytes ? refuse(tooLarge(maxBodyBytes)) : await process(body.value, headers))
+      }
+      if (body.kind === 'parsed') return answer(await parsedBody(settings, body.value, headers))
+      // An unread oversized body is not drained: the connection is closed once the answer is sent.
+      const length = declaredLength(headers)
+      if (length !== undefined && length > maxBodyBytes) return answer(refuse(tooLarge(maxBodyBytes)), true)
+      const read = await body.read(maxBodyBytes, bodyTimeout)
+      if (read === 'too large') return answer(refuse(tooLarge(maxBodyBytes)), true)
+      // The client is still sending: once the 408 is out, the connection goes, whatever keep-alive says.
+      if (read === 'timeout') return answer(refuse(bodyTimedOut(bodyTimeout)), true, true)
+      return answer(await process(read, headers))
     } catch {
       return answer(errorResponse(500, 'ERR_WEB_HOOK_HANDLER', READ_FAILED))
     }

@@ -3,7 +3,7 @@
  */
 import { WebHookRequestError } from '../errors/request-error.js'
 import type { WebHookResponseOutput } from './types.js'
-import type { WebHookHeadersInput } from './verify.js'
+import type { WebHookHeadersInput } from './signed-headers.js'
 
 /** Request headers as a plain object, names in lower case, repeated values joined with `, `. */
 export function normalizeHeaders(headers: WebHookHeadersInput | undefined): Record<string, string> {

@@ -1,15 +1,15 @@
 // The receiver's public face (`rpc-web-hooks/receiver`). Imports nothing of the sender (no ky, no undici).
 export { WebHookError, isWebHookError } from '../errors/web-hook-error.js'
 export { verifyWebHook } from './verify.js'
-export type { WebHookVerifyOptions, WebHookHeadersInput } from './verify.js'
+export type { WebHookVerifyOptions } from './verify.js'
+export type { WebHookHeadersInput } from './signed-headers.js'
 export { WebHookVerificationError } from '../errors/verification-error.js'
 export type { WebHookVerificationErrorCode } from '../errors/verification-error.js'
 export { createReceiver } from './create-receiver.js'
 export type { WebHookReceiver } from './types.js'
 export type { WebHookTelemetry, WebHookTelemetryOptions } from '../telemetry/types.js'
+export type { WebHookReceiverOptions, WebHookDedupeOptions } from './option-types.js'
 export type {
-  WebHookReceiverOptions,
-  WebHookDedupeOptions,
   WebHookHandlerState,
   WebHookPreHandler,
   WebHookPostHandler,
@@ -19,11 +19,13 @@ export type {
   WebHookReceiverErrorState,
   WebHookRequestInput,
   WebHookResponseOutput,
+} from './types.js'
+export type {
   WebHookMatchedMethods,
   WebHookMatchedApi,
   WebHookMethodPattern,
   WebHookCheckPattern,
-} from './types.js'
+} from './pattern-types.js'
 export { parseWebHookPayload, isWebHookTestPayload } from './parse.js'
 export type { WebHookTestPayload } from './parse.js'
 export { deny } from './deny.js'

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ReceivedBody, ServeRequest } from './core.js'
+import { readNodeBody } from './read-body.js'
 
 export function createNodeAdapter(serve: ServeRequest) {
   return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> => {
@@ -23,48 +24,5 @@ function bodyOf(req: IncomingMessage & { body?: unknown }): ReceivedBody {
   if (body !== undefined && body !== null && typeof body === 'object' && req.readableEnded) {
     return { kind: 'parsed', value: body }
   }
-  return { kind: 'stream', read: (limit, timeout) => readBody(req, limit, timeout) }
-}
-
-/**
- * The whole body; `too large` once it grows past `limit`: from there the rest is read and dropped (not kept), because
- * destroying the request would reset the connection before the 413 could be sent; `timeout` when it is not complete
- * within `timeout` ms (issue 13: a trickling client is otherwise held as long as Node's server timeouts allow).
- */
-function readBody(req: IncomingMessage, limit: number, timeout: number): Promise<Buffer | 'too large' | 'timeout'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const stop = (outcome: 'too large' | 'timeout') => {
-      // Still flowing with no 'data' listener: the rest is drained and dropped.
-      cleanup()
-      req.on('error', () => {})
-      resolve(outcome)
-    }
-    const timer = setTimeout(() => stop('timeout'), timeout)
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-      else stop('too large')
-    }
-    const onEnd = () => {
-      cleanup()
-      resolve(Buffer.concat(chunks))
-    }
-    const onClose = () => {
-      cleanup()
-      reject(new Error('The request was aborted before its body was complete.'))
-    }
-    const cleanup = () => {
-      clearTimeout(timer)
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onClose)
-      req.off('close', onClose)
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onClose)
-    req.on('close', onClose)
-  })
+  return { kind: 'stream', read: (limit, timeout) => readNodeBody(req, limit, timeout) }
 }

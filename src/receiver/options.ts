@@ -17,7 +17,7 @@ import {
 } from '../validation/check.js'
 import { checkKnownKeys } from '../validation/known-keys.js'
 import { createMemoryDedupeStore, type WebHookDedupeStore } from './dedupe.js'
-import type { WebHookDedupeOptions, WebHookReceiverOptions } from './types.js'
+import type { WebHookDedupeOptions, WebHookReceiverOptions } from './option-types.js'
 
 /** The options of `createReceiver`, and of its `dedupe` (one list each: a new option is one more entry). */
 const RECEIVER_KEYS = [

@@ -4,7 +4,6 @@
  * may be secret is cut out of the response bodies kept: URL credentials (and their Basic `authorization`), the value
  * of every custom header, the signing secrets.
  */
-import type { ResolvedHook } from '../config/normalized.js'
 
 /** What replaces an echoed secret. */
 export const REDACTED = '[redacted]'
@@ -12,7 +11,14 @@ export const REDACTED = '[redacted]'
 /** Shorter values are left alone: cutting every `a` or `42` out of a body would ruin it and protect nothing. */
 const MIN_LENGTH = 3
 
-const cache = new WeakMap<ResolvedHook, readonly string[]>()
+/** What a hook sends that may be secret (a resolved hook has these fields). */
+interface SendingHook {
+  url: string
+  headers: Readonly<Record<string, string>>
+  secrets: readonly Uint8Array[]
+}
+
+const cache = new WeakMap<SendingHook, readonly string[]>()
 
 /** The forms an echo may take: as sent, JSON-escaped, HTML-escaped, percent-encoded. */
 function formsOf(value: string): string[] {
@@ -57,7 +63,7 @@ export function secretValues(source: {
 }
 
 /** The secret values a hook sends (computed once per resolved hook). */
-export function secretValuesOfHook(hook: ResolvedHook): readonly string[] {
+export function secretValuesOfHook(hook: SendingHook): readonly string[] {
   let values = cache.get(hook)
   if (values === undefined) {
     const url = new URL(hook.url)

@@ -27,10 +27,27 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import type { LookupFunction } from 'node:net'
-import type { WebHookSafeUrlOptions } from '../config/types.js'
 import { WebHookConfigError } from '../errors/config-error.js'
 import { WebHookUnsafeUrlError, type WebHookAddressRange } from '../errors/unsafe-url-error.js'
 import { classifyAddress, inRange, parseCidr, parseIp, type IpRange } from './ip.js'
+
+/** Safe-URL policy against server-side request forgery. */
+export interface WebHookSafeUrlOptions {
+  /**
+   * Hosts, IP addresses or CIDR ranges that stay allowed even though they are private, e.g.
+   * `['hooks.internal.example', '10.1.2.0/24']`. A host entry may start with `*.` to allow its subdomains.
+   * @default []
+   */
+  allow?: readonly string[]
+  /**
+   * How host names are resolved before their addresses are checked: node:dns `lookup`'s signature. It is called with
+   * `all: true` and may answer an array or a single address. Mostly for tests (map a name to 127.0.0.1) or a custom
+   * resolver.
+   * @default lookup from node:dns
+   * @example { lookup: (hostname, options, callback) => callback(null, '127.0.0.1', 4) }
+   */
+  lookup?: LookupFunction
+}
 
 /** The safe-URL checks of one configuration. */
 export interface SafeUrlPolicy {

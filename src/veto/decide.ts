@@ -4,7 +4,7 @@
  * (`ERR_WEB_HOOK_VETO_UNREACHABLE`): denied unless the hook is `failOpen`.
  */
 import type { ResolvedHook } from '../config/normalized.js'
-import type { WebHookDeliveryOutcome } from '../delivery/types.js'
+import type { WebHookDeliveryOutcome } from '../contracts/delivery.js'
 import { WebHookVetoError } from '../errors/veto-error.js'
 import { isVetoRefusal, parseVetoReason } from './refusal.js'
 

@@ -5,7 +5,7 @@
 import type { CurrentConfig } from '../config/current.js'
 import type { ResolvedHook, ResolvedRetry } from '../config/normalized.js'
 import type { DeliveryEngine, OutgoingDelivery } from '../delivery/engine-types.js'
-import type { WebHookDeliveryOutcome } from '../delivery/types.js'
+import type { WebHookDeliveryOutcome } from '../contracts/delivery.js'
 import { WebHookDeliveryError } from '../errors/delivery-error.js'
 import { WebHookPayloadError } from '../errors/payload-error.js'
 import { WebHookTestError } from '../errors/test-error.js'

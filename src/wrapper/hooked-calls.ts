@@ -7,7 +7,7 @@ import type { WebHookUser } from '../config/types.js'
 import { OpenCalls } from '../delivery/open-calls.js'
 import type { WebHookCallData, WebHookPostCallData } from '../payload/call-data.js'
 import { randomId } from '../payload/ids.js'
-import type { WebHooks } from '../create-web-hooks.js'
+import type { WebHooks } from '../core-types.js'
 import { boundedUser, DEFAULT_USER_WAIT, isThenable, startUser } from './user.js'
 
 type Dispatch = (...args: unknown[]) => unknown

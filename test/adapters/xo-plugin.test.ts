@@ -9,7 +9,8 @@ import createPlugin, {
   toWebHooksConfig,
   type XoPluginConfiguration,
 } from '../../src/adapters/xo/index.js'
-import { createWebHooks, WebHookConfigError } from '../../src/index.js'
+import { omittedFields } from '../../src/adapters/xo/schema.js'
+import { configurationSchema as genericSchema, createWebHooks, WebHookConfigError } from '../../src/index.js'
 import { onCleanup, receiver } from '../core/setup.js'
 import { FakeXo } from './helpers/fake-xo.js'
 import { validate } from './helpers/mini-ajv.js'
@@ -343,6 +344,23 @@ describe('XO plugin: test()', () => {
 })
 
 describe('XO plugin: schema and stored XO configurations', () => {
+  it('is built from the generic schema: each generic field is in it, or left out with a reason', () => {
+    const schema = configurationSchema({ xo: newXo() }) as any
+    const omitted = omittedFields()
+    const hook = schema.properties.hooks.items.properties
+    for (const key of Object.keys(genericSchema.properties.hooks.items.properties)) {
+      expect(key in hook || typeof omitted[`hooks[].${key}`] === 'string', `hooks[].${key}`).toBe(true)
+    }
+    for (const key of Object.keys(genericSchema.properties)) {
+      expect(key in schema.properties || typeof omitted[key] === 'string', key).toBe(true)
+    }
+    // The shared fields are the generic ones, word for word.
+    for (const key of ['type', 'url', 'waitForResponse'] as const) {
+      expect(hook[key]).toEqual(genericSchema.properties.hooks.items.properties[key])
+    }
+    expect(schema.properties.includeErrorStack.default).toBe(true)
+  })
+
   it('lists the API methods, sorted, as suggestions and as the enum branch', () => {
     const xo = newXo()
     const schema = configurationSchema({ xo }) as any

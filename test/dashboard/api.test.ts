@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createDashboard, WebHookDashboardError } from '../../src/dashboard/index.js'
 import { WebHookConfigError, withWebHooks } from '../../src/index.js'
@@ -252,5 +254,44 @@ describe('live stream bounds', () => {
       while (!(await reader.read()).done) {}
     }
     expect(WebHookDashboardError).toBeTypeOf('function')
+  })
+})
+
+describe("action bodies (node adapter: the receiver's reader)", () => {
+  /** Sends `head` then `body` on a raw connection and collects what comes back until the server closes it. */
+  async function rawPost(url: string, headers: Record<string, string>, declared: number, body: string) {
+    const { hostname, port, pathname } = new URL(`${url}api/dead-letters/replay`)
+    const socket = connect(Number(port), hostname)
+    await once(socket, 'connect')
+    const lines = Object.entries({ ...headers, 'content-type': 'application/json', 'content-length': String(declared) })
+    socket.write(`POST ${pathname} HTTP/1.1\r\nhost: ${hostname}:${port}\r\n`)
+    socket.write(`${lines.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`)
+    let answer = ''
+    socket.on('data', chunk => (answer += chunk))
+    socket.on('error', () => {})
+    await once(socket, 'close')
+    return answer
+  }
+
+  it('a body still arriving after 5 s: 408 ERR_WEB_HOOK_DASHBOARD_TIMEOUT and the connection closed', async () => {
+    const call = track(withWebHooks(async () => 1, { hooks: [] }))
+    const { url } = await serveDashboard(call.webHooks)
+    const { token, cookie } = await session(url)
+    const answer = await rawPost(url, { 'x-csrf-token': token, cookie }, 100, '{"ids": [')
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+    expect(answer.toLowerCase()).toContain('connection: close')
+    expect(answer).toContain('"error":"ERR_WEB_HOOK_DASHBOARD_TIMEOUT"')
+  }, 15_000)
+
+  it('a body past 16 KiB: 413 as soon as it is over, and the connection not kept alive', async () => {
+    const call = track(withWebHooks(async () => 1, { hooks: [] }))
+    const { url } = await serveDashboard(call.webHooks)
+    const { token, cookie } = await session(url)
+    const big = JSON.stringify({ ids: ['x'.repeat(20_000)] })
+    // Declared larger than sent: the answer comes without the client ever finishing.
+    const answer = await rawPost(url, { 'x-csrf-token': token, cookie }, big.length + 1000, big)
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /)
+    expect(answer.toLowerCase()).toContain('connection: close')
+    expect(answer).toContain('"error":"ERR_WEB_HOOK_DASHBOARD_TOO_LARGE"')
   })
 })

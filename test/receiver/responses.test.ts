@@ -9,6 +9,7 @@ import {
   type WebHookReceiver,
   type WebHookReceiverErrorState,
   type WebHookReceiverOptions,
+  type WebHookVerdict,
 } from '../../src/receiver/index.js'
 import { post, pre, SECRET, type Served, send, serve } from './helpers/server.js'
 
@@ -228,6 +229,25 @@ describe('receiver answers (node adapter)', () => {
     expect(JSON.parse(denied.text)).toEqual({ reason: 'ask an admin' })
     expect(errors).toEqual([])
     expect((await send(url, pre())).status).toBe(204)
+  })
+
+  it('a handler may answer with a promise or any thenable; handlers run in order either way', async () => {
+    const { receiver, url } = await start()
+    const order: string[] = []
+    receiver.onPre(() => void order.push('sync'))
+    receiver.onPre(async () => void order.push('async'))
+    // Not a Promise: a thenable from another library must be awaited all the same.
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: the thenable under test
+      then: (resolve: (value: unknown) => void) => setTimeout(() => resolve({ allow: false, reason: 'later' }), 5),
+    }
+    receiver.onPre('vm.delete', () => thenable as unknown as Promise<WebHookVerdict>)
+    receiver.onPre(() => void order.push('after'))
+    const denied = await send(url, pre({ method: 'vm.delete' }))
+    expect([denied.status, JSON.parse(denied.text)]).toEqual([403, { reason: 'later' }])
+    expect(order).toEqual(['sync', 'async'])
+    expect((await send(url, pre())).status).toBe(204)
+    expect(order).toEqual(['sync', 'async', 'sync', 'async', 'after'])
   })
 
   it('a denied delivery is not remembered: its retry is judged again', async () => {

@@ -6,7 +6,8 @@
  * their errors and goes on: a veto hook's refusal is reported (XO logs it) but cannot stop the call from a plugin.
  * See docs/xo-plugin.md.
  */
-import { createWebHooks, type WebHooks } from '../../create-web-hooks.js'
+import type { WebHooks } from '../../core-types.js'
+import { createWebHooks } from '../../create-web-hooks.js'
 import type { WebHookLogger } from '../../config/types.js'
 import { WebHookConfigError } from '../../errors/config-error.js'
 import { WebHookTestError } from '../../errors/test-error.js'

@@ -8,7 +8,7 @@
 import { WebHookDeliveryError } from '../../errors/delivery-error.js'
 import type { WebHookUnsafeUrlError } from '../../errors/unsafe-url-error.js'
 import { isWebHookError } from '../../errors/web-hook-error.js'
-import type { WebHookDeliveryFailure } from '../types.js'
+import type { WebHookDeliveryFailure } from '../../contracts/delivery.js'
 
 /** A failed exchange, classified: the refusal itself, or a timeout / network failure and its underlying error. */
 export type TransportFailure =

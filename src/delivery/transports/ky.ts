@@ -6,7 +6,7 @@
 import defaultKy, { type KyInstance } from 'ky'
 import { MAX_RESPONSE_BODY, MAX_RESPONSE_BYTES } from '../options.js'
 import { transportError } from './failure.js'
-import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
+import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../../contracts/delivery.js'
 
 /**
  * The first `maxChars` characters of a response body, reading at most about 4 bytes a character (64 KiB at most):

@@ -4,7 +4,7 @@
  * of the sender's CPU per POST (issue 3, throughput: `npm run bench -- throughput`).
  */
 import { MAX_RESPONSE_BYTES } from '../options.js'
-import type { WebHookTransportResponse } from '../types.js'
+import type { WebHookTransportResponse } from '../../contracts/delivery.js'
 
 /** Lower-case names; a repeated header's values joined with `, ` (RFC 9110, 5.3). */
 function parseHeaders(raw: readonly Buffer[] | null): Record<string, string | undefined> {

@@ -7,7 +7,7 @@
 import type { LookupFunction } from 'node:net'
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici'
 import { MAX_RESPONSE_BODY } from '../options.js'
-import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../types.js'
+import type { WebHookTransport, WebHookTransportRequest, WebHookTransportResponse } from '../../contracts/delivery.js'
 import { transportError } from './failure.js'
 import { CollectingHandler } from './undici-handler.js'
 
@@ -107,6 +107,84 @@ function createDispatcher(options: WebHookUndiciTransportOptions, tls: WebHookTl
   return new ProxyAgent({ ...proxied, uri: proxy as string })
 }
 
+/** Where a URL's requests go, as undici's `dispatch` takes it. */
+interface Target {
+  origin: string
+  path: string
+}
+
+/** Origin and path of each URL seen, parsed once (hook URLs: a handful; forgotten past 1024). */
+function targetCache(): (url: string) => Target {
+  const targets = new Map<string, Target>()
+  return url => {
+    let target = targets.get(url)
+    if (target === undefined) {
+      const parsed = new URL(url)
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
+      if (targets.size >= 1024) targets.clear()
+      targets.set(url, target)
+    }
+    return target
+  }
+}
+
+/** One request on `dispatcher`: its timeout, its abort signal, its answer collected (at most `max` body bytes). */
+function dispatchOne(
+  dispatcher: Dispatcher,
+  { origin, path }: Target,
+  request: WebHookTransportRequest,
+  max: number
+): Promise<WebHookTransportResponse> {
+  const { timeout, signal, url } = request
+  return new Promise<WebHookTransportResponse>((resolve, reject) => {
+    // Long timeouts (XO's 10 s) use undici's own coarse timers (about 1 s resolution) on the wait for the headers
+    // and then for the body: no timer nor listener of ours on the hot path. Short ones need a precise timer.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let timedOut = false
+    let onAbort: (() => void) | undefined
+    const done = () => {
+      clearTimeout(timer)
+      if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort)
+    }
+    const handler = new CollectingHandler(
+      response => {
+        done()
+        resolve(response)
+      },
+      error => {
+        done()
+        reject(transportError(error, url, timedOut))
+      },
+      max
+    )
+    if (timeout < COARSE_TIMEOUT) {
+      timer = setTimeout(() => {
+        timedOut = true
+        handler.abort(new Error(`the receiver did not answer within ${timeout} ms`))
+      }, timeout)
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) handler.abort(abortReason(signal))
+      else {
+        onAbort = () => handler.abort(abortReason(signal))
+        signal.addEventListener('abort', onAbort, { once: true })
+      }
+    }
+    dispatcher.dispatch(
+      {
+        origin,
+        path,
+        method: request.method,
+        headers: request.headers,
+        body: request.method === 'GET' ? null : request.body,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      },
+      handler
+    )
+  })
+}
+
 /**
  * The default transport on Node, built on undici: a keep-alive connection pool per origin, the proxy environment
  * honoured, TLS verified, no redirect followed, response bodies capped. The timeout bounds the wait for the headers, then
@@ -126,70 +204,12 @@ export function undiciTransport(options: WebHookUndiciTransportOptions = {}): We
     perOrigin.set(new URL(origin).origin, createDispatcher(options, { ...options, ...tls }))
   }
 
-  /** Origin and path of each URL seen (hook URLs: a handful). */
-  const targets = new Map<string, { origin: string; path: string }>()
-  function targetOf(url: string) {
-    let target = targets.get(url)
-    if (target === undefined) {
-      const parsed = new URL(url)
-      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
-      if (targets.size >= 1024) targets.clear()
-      targets.set(url, target)
-    }
-    return target
-  }
+  const targetOf = targetCache()
 
   function send(request: WebHookTransportRequest): Promise<WebHookTransportResponse> {
-    const { timeout, signal, url } = request
-    const { origin, path } = targetOf(url)
-    const dispatcher = perOrigin.size === 0 ? main : (perOrigin.get(origin) ?? main)
-    return new Promise<WebHookTransportResponse>((resolve, reject) => {
-      // Long timeouts (XO's 10 s) use undici's own coarse timers (about 1 s resolution) on the wait for the headers
-      // and then for the body: no timer nor listener of ours on the hot path. Short ones need a precise timer.
-      let timer: ReturnType<typeof setTimeout> | undefined
-      let timedOut = false
-      let onAbort: (() => void) | undefined
-      const done = () => {
-        clearTimeout(timer)
-        if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort)
-      }
-      const handler = new CollectingHandler(
-        response => {
-          done()
-          resolve(response)
-        },
-        error => {
-          done()
-          reject(transportError(error, url, timedOut))
-        },
-        max
-      )
-      if (timeout < COARSE_TIMEOUT) {
-        timer = setTimeout(() => {
-          timedOut = true
-          handler.abort(new Error(`the receiver did not answer within ${timeout} ms`))
-        }, timeout)
-      }
-      if (signal !== undefined) {
-        if (signal.aborted) handler.abort(abortReason(signal))
-        else {
-          onAbort = () => handler.abort(abortReason(signal))
-          signal.addEventListener('abort', onAbort, { once: true })
-        }
-      }
-      dispatcher.dispatch(
-        {
-          origin,
-          path,
-          method: request.method,
-          headers: request.headers,
-          body: request.method === 'GET' ? null : request.body,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-        },
-        handler
-      )
-    })
+    const target = targetOf(request.url)
+    const dispatcher = perOrigin.size === 0 ? main : (perOrigin.get(target.origin) ?? main)
+    return dispatchOne(dispatcher, target, request, max)
   }
 
   return Object.assign(send, {

@@ -6,9 +6,9 @@
 
 import type { WebHookDeliveryError } from '../errors/delivery-error.js'
 import type { WebHookUnsafeUrlError } from '../errors/unsafe-url-error.js'
-import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record-types.js'
+import type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record.js'
 
-export type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record-types.js'
+export type { WebHookDeliveryEventBase, WebHookDeliveryInfo } from './record.js'
 
 /**
  * Why a delivery failed, in events, outcomes and `onError`: a `WebHookDeliveryError` (status, network, timeout, gone,
@@ -218,4 +218,4 @@ export type {
   WebHookStoreContext,
   WebHookStoreWorker,
   WebHookStoreAttemptResult,
-} from './store-types.js'
+} from './store.js'
