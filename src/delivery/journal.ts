@@ -6,6 +6,7 @@
 import type { CurrentConfig } from '../config/current.js'
 import { isWebHookError } from '../errors/web-hook-error.js'
 import type { Job } from './endpoint.js'
+import { stored } from './job.js'
 import type { Accepted } from './engine-types.js'
 import { memoryStore } from './memory-store.js'
 import type { QueueSettings } from '../config/normalized.js'
@@ -50,23 +51,6 @@ export interface JournalBounds {
   queue(): QueueSettings
   /** Drops a delivery for which the bounds have no room (reported as any overflow). */
   drop(job: Job): void
-}
-
-/**
- * The job as a store keeps it: what events show (`infoOf`'s fields, in its order), plus its queue key and due time.
- * Written out as literals, not spread from `infoOf`: it is made once per durable hook on the call path, and an object
- * of one fixed shape is cheaper to build and for a store to read (issue 16).
- */
-export function stored(job: Job): WebHookStoredDelivery {
-  const { delivery } = job
-  const { id, type, method, callId, body, createdAt, traceparent } = delivery
-  const url = delivery.hook.displayUrl
-  const endpoint = delivery.hook.endpoint
-  const attempts = job.attempts
-  const notBefore = job.dueAt
-  return traceparent === undefined
-    ? { id, url, type, method, callId, body, createdAt, attempts, endpoint, notBefore }
-    : { id, url, type, method, callId, body, createdAt, attempts, endpoint, notBefore, traceparent }
 }
 
 /** What the journal calls back in the engine (only once the engine is up: the journal is made first). */

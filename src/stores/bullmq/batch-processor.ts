@@ -7,7 +7,7 @@
  * closes, the deliveries not started yet are handed back too, so `close()` waits only for those in flight.
  */
 import type { Job, Queue } from 'bullmq'
-import type { WebHookStoreWorker } from '../../delivery/store-types.js'
+import type { WebHookStoreWorker } from '../../contracts/store.js'
 import { type BatchData, type Failure, failureOf, type JobData, toDelivery } from './job-data.js'
 import type { EndpointWaiters } from './endpoint-waiters.js'
 import { preWait, type Settled } from './order.js'

@@ -5,23 +5,22 @@
  * are batched per turn of the event loop, several deliveries to a job, on one Redis, Sentinel or a Redis Cluster
  * (issue 16).
  */
-import type { JobsOptions, Processor, Queue, Worker } from 'bullmq'
+import type { Processor, Queue, Worker } from 'bullmq'
 import type {
   WebHookDeadLetter,
   WebHookStore,
-  WebHookStoreContext,
   WebHookStoredDelivery,
   WebHookStoreWorker,
-} from '../../delivery/store-types.js'
+} from '../../contracts/store.js'
 import { listDeadLetters, replayDeadLetters, takeDeadLetters } from './dead-letters.js'
-import { WebHookStoreError } from '../../errors/store-error.js'
 import { within } from '../../delivery/within.js'
-import { AddBatch } from './batch.js'
+import { Jobs } from './jobs.js'
+import { Unreachable } from './unreachable.js'
 import { type Connections, connect } from './connection.js'
 import { bullmq } from './driver.js'
 import { EndpointWaiters } from './endpoint-waiters.js'
 import { type BullmqSettings, settle, type WebHookBullmqStoreOptions } from './options.js'
-import type { BatchData, Failure, JobData } from './job-data.js'
+import type { BatchData, JobData } from './job-data.js'
 import { Settled } from './order.js'
 import { backoffStrategy, createProcessor } from './processor.js'
 import { PreIndex } from './pre-index.js'
@@ -45,11 +44,6 @@ export interface WebHookBullmqStore extends WebHookStore {
   replayDeadLetters(ids?: readonly string[]): Promise<string[]>
   close(): Promise<void>
 }
-
-/** More attempts than any retry policy allows: the engine's policy decides when a delivery fails for good. */
-const MAX_ATTEMPTS = 10_000
-/** At most one "unreachable" report per this many ms. */
-const REPORT_INTERVAL = 30_000
 
 function startWorker(settings: BullmqSettings, connections: Connections, processor: Processor<JobData | BatchData>) {
   const { Worker } = bullmq()
@@ -109,64 +103,25 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
   const connections = connect(settings)
   const { Queue } = bullmq()
   const queue = new Queue<JobData | BatchData>(queueName, { connection: connections.queue, prefix })
-  let context: WebHookStoreContext | undefined
+  const unreachable = new Unreachable(connections.target, queueName)
+  const { report } = unreachable
+  queue.on('error', report)
+  const jobs = new Jobs({ queue, timeout: settings.enqueueTimeout, report, maxDeadLetters })
   let worker: Worker<JobData | BatchData> | undefined
-  let lastReport = 0
   const pres = new PreIndex()
   let closed = false
-
-  function report(error: Error, urgent = false): void {
-    const now = Date.now()
-    if (urgent) lastReport = 0
-    if (now - lastReport < REPORT_INTERVAL) return
-    lastReport = now
-    const reported = new WebHookStoreError(
-      'ERR_WEB_HOOK_STORE_UNREACHABLE',
-      'bullmq',
-      `Redis at ${connections.target} (queue ${JSON.stringify(queueName)}) failed: ${error.message}`,
-      { cause: error }
-    )
-    if (context === undefined) process.emitWarning(reported)
-    else context.onError(reported)
-  }
-  queue.on('error', report)
-  const jobOptions = (jobId: string, attempts: number, delay: number): JobsOptions & { jobId: string } => ({
-    jobId,
-    attempts,
-    delay,
-    backoff: { type: 'web-hook' },
-    removeOnComplete: true,
-    removeOnFail: { count: maxDeadLetters },
-  })
-  const batch = new AddBatch({
-    queue,
-    timeout: settings.enqueueTimeout,
-    report,
-    batchOptions: jobId => jobOptions(jobId, MAX_ATTEMPTS, 0),
-  })
-
-  /**
-   * Adds a delivery; resolves with the id of the job that holds it once Redis has it. A new delivery due now may
-   * share a batch job with the others of its turn (issue 16); a delayed one, a retry or a dead letter is a job of its
-   * own id.
-   */
-  function add(data: JobData, attempts: number, delay: number, group = false): Promise<string> {
-    return batch.add(data, jobOptions(data.id, attempts, delay), group && delay === 0)
-  }
-  const alone = (data: JobData, delay: number) => add(data, MAX_ATTEMPTS, Math.max(0, delay))
-  const dead = (data: JobData, failure: Failure) => add({ ...data, failure, dead: true }, 1, 0)
 
   return {
     kind: 'bullmq',
     durable: true,
     queue,
     open(given) {
-      context = given
+      unreachable.open(given)
     },
     async enqueue(delivery) {
       const delay = Math.max(0, delivery.notBefore - Date.now())
       if (delivery.type === 'pre') {
-        const written = add(delivery, MAX_ATTEMPTS, delay, true)
+        const written = jobs.add(delivery, delay)
         pres.set(delivery, written)
         await written
         return
@@ -174,7 +129,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
       // The call's pre to this endpoint, enqueued by this process, goes first: the post is added once Redis has it
       // (if it does not get there, neither does its post: the engine's buffer sends both again, in order).
       const pre = await pres.before(delivery)
-      await add(pre === undefined ? delivery : { ...delivery, ...pre }, MAX_ATTEMPTS, delay, true)
+      await jobs.add(pre === undefined ? delivery : { ...delivery, ...pre }, delay)
     },
     lease() {
       // The queue schedules deliveries itself (`run`): nothing to lease.
@@ -184,7 +139,7 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
     retryAt() {},
     async deadLetter(letter) {
       const { failedAt, code, message, status, ...delivery } = letter
-      await dead(delivery, { failedAt, code, message, ...(status === undefined ? {} : { status }) })
+      await jobs.dead(delivery, { failedAt, code, message, ...(status === undefined ? {} : { status }) })
     },
     run(engine: WebHookStoreWorker) {
       if (!settings.worker || worker !== undefined || closed) return
@@ -194,8 +149,8 @@ export function bullmqStore(options: WebHookBullmqStoreOptions): WebHookBullmqSt
         settled: new Settled(),
         slots: new Slots(settings.concurrency),
         waiters: new EndpointWaiters(),
-        alone,
-        dead,
+        alone: jobs.alone,
+        dead: jobs.dead,
         closing: () => closed,
       }
       worker = startWorker(settings, connections, createProcessor(work))

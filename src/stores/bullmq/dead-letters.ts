@@ -5,7 +5,7 @@
  * together.
  */
 import type { Job, Queue } from 'bullmq'
-import type { WebHookDeadLetter, WebHookStoredDelivery } from '../../delivery/store-types.js'
+import type { WebHookDeadLetter, WebHookStoredDelivery } from '../../contracts/store.js'
 import { BATCH, type BatchData, type JobData, toDelivery } from './job-data.js'
 
 type StoreJob = Job<JobData | BatchData>

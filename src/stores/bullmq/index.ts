@@ -14,4 +14,4 @@ export type {
 } from './options.js'
 export { WebHookStoreError } from '../../errors/store-error.js'
 export type { WebHookStoreErrorCode } from '../../errors/store-error.js'
-export type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery } from '../../delivery/store-types.js'
+export type { WebHookDeadLetter, WebHookStore, WebHookStoredDelivery } from '../../contracts/store.js'

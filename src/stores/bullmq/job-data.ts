@@ -1,7 +1,7 @@
 /**
  * What the BullMQ store keeps in a job (issue 7, issue 16): one delivery, or several in a `BATCH` job.
  */
-import type { WebHookStoreAttemptResult, WebHookStoredDelivery } from '../../delivery/store-types.js'
+import type { WebHookStoreAttemptResult, WebHookStoredDelivery } from '../../contracts/store.js'
 
 /** What a dead letter keeps beyond the delivery. */
 export interface Failure {

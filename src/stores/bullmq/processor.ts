@@ -7,7 +7,7 @@
  * (postponed without counting an attempt).
  */
 import type { Job } from 'bullmq'
-import type { WebHookStoredDelivery } from '../../delivery/store-types.js'
+import type { WebHookStoredDelivery } from '../../contracts/store.js'
 import { type WorkDeps, workBatch } from './batch-processor.js'
 import { bullmq } from './driver.js'
 import { BATCH, type BatchData, failureOf, type JobData, toDelivery } from './job-data.js'

@@ -3,7 +3,7 @@
  * dead processes of this host), taking dead letters out, and moving them back to pending (offline replay).
  */
 import type { Database } from 'better-sqlite3'
-import type { WebHookLease, WebHookStoredDelivery } from '../../delivery/store-types.js'
+import type { WebHookLease, WebHookStoredDelivery } from '../../contracts/store.js'
 import { isDeadOwner } from '../owner.js'
 import type { Keys } from './keys.js'
 import { delivery, insertValues } from './rows.js'

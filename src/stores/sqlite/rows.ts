@@ -1,5 +1,5 @@
 /** A stored delivery and a dead letter as the SQLite store's rows and insert values, and back. */
-import type { WebHookDeadLetter, WebHookStoredDelivery } from '../../delivery/store-types.js'
+import type { WebHookDeadLetter, WebHookStoredDelivery } from '../../contracts/store.js'
 import type { DeadRow, InsertValues, PendingRow } from './schema.js'
 
 export function delivery(row: PendingRow): WebHookStoredDelivery {

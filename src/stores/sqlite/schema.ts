@@ -123,7 +123,8 @@ export interface Statements {
   releaseOne: Statement<[Row & { notBefore: number }]>
   due: Statement<[{ now: number; limit: number }], DueRow>
   claim: Statement<[{ seq: number; leaseUntil: number; owner: string }]>
-  ack: Statement<[Row]>
+  /** By position (seq, id): binding by name costs better-sqlite3 more, and an ack follows every delivery. */
+  ack: Statement<[seq: number, id: string]>
   retry: Statement<[Row & { notBefore: number; attempts: number; leaseUntil: number; owner: string }]>
   bury: Statement<[DeadRow]>
   dead: Statement<[number], DeadRow>
@@ -156,7 +157,7 @@ export function prepare(db: Database): Statements {
        ORDER BY seq LIMIT @limit`
     ),
     claim: db.prepare(`UPDATE ${PENDING} SET leaseUntil = @leaseUntil, owner = @owner WHERE seq = @seq`),
-    ack: db.prepare(`DELETE FROM ${PENDING} WHERE seq = @seq AND id = @id`),
+    ack: db.prepare(`DELETE FROM ${PENDING} WHERE seq = ? AND id = ?`),
     retry: db.prepare(
       `UPDATE ${PENDING} SET notBefore = @notBefore, attempts = @attempts, leaseUntil = @leaseUntil, owner = @owner
        WHERE seq = @seq AND id = @id`

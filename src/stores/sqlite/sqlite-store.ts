@@ -8,7 +8,7 @@ import type {
   WebHookLease,
   WebHookStore,
   WebHookStoredDelivery,
-} from '../../delivery/store-types.js'
+} from '../../contracts/store.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { newOwner } from '../owner.js'
 import { type Key, Keys } from './keys.js'
@@ -118,7 +118,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       leaseMs = lease.leaseMs
       return read(() => reads.lease(lease))
     },
-    ack: id => later(id, key => sql.ack.run(key).changes),
+    ack: id => later(id, key => sql.ack.run(key.seq, key.id).changes),
     // Not this process's any more: another may lease it.
     release: (id, notBefore) => later(id, key => sql.releaseOne.run({ ...key, notBefore }).changes),
     retryAt(id, at, attempts) {
@@ -130,7 +130,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
       assertOpen()
       const buried = deadRow(dead)
       return writer.write(() => {
-        keys.forget(dead.id, key => sql.ack.run(key).changes)
+        keys.forget(dead.id, key => sql.ack.run(key.seq, key.id).changes)
         sql.bury.run(buried)
       }, 'later')
     },
