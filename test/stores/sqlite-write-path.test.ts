@@ -47,6 +47,37 @@ describe('sqliteStore write path', () => {
     expect(store.counts()).toEqual({ pending: 43, dead: 0 })
   })
 
+  it('new deliveries and others (retried, delayed, traced) mixed in one batch keep their order and their values', async () => {
+    const { store, ids, filename } = outbox()
+    const batch = Array.from({ length: 30 }, (_, n) => {
+      const item = stored()
+      if (n % 7 === 3) return { ...item, attempts: 2 }
+      if (n % 7 === 5) return { ...item, notBefore: Date.now() + 60_000 }
+      if (n === 20) return { ...item, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }
+      return item
+    })
+    await Promise.all(batch.map(item => store.enqueue(item, Date.now() + 60_000)))
+    expect(ids()).toEqual(batch.map(item => item.id))
+    const db = new Database(filename, { readonly: true })
+    onCleanup(() => db.close())
+    const rows = db
+      .prepare('SELECT id, attempts, notBefore, traceparent, owner FROM web_hook_pending ORDER BY seq')
+      .all() as Array<{
+      id: string
+      attempts: number
+      notBefore: number
+      traceparent: string | null
+      owner: string
+    }>
+    expect(rows.map(row => [row.attempts, row.notBefore, row.traceparent])).toEqual(
+      batch.map(item => [item.attempts, item.notBefore, item.traceparent ?? null])
+    )
+    // One owner for all: this store's.
+    expect(new Set(rows.map(row => row.owner)).size).toBe(1)
+    await Promise.all(batch.map(item => store.ack(item.id)))
+    expect(ids()).toEqual([])
+  })
+
   it('a pre and posts in the same turn: the pre is committed at once, the posts with the next ones, all in order', async () => {
     const { store, ids } = outbox()
     const first = stored('post')
@@ -80,9 +111,7 @@ describe('sqliteStore write path', () => {
     // 2 500 rows of ~1 KB: about 700 pages of log, under SQLite's own 1 000-page automatic checkpoint.
     const body = 'x'.repeat(1000)
     for (let at = 0; at < 2500; at += 250) {
-      await Promise.all(
-        Array.from({ length: 250 }, () => store.enqueue({ ...stored(), body }, Date.now() + 60_000))
-      )
+      await Promise.all(Array.from({ length: 250 }, () => store.enqueue({ ...stored(), body }, Date.now() + 60_000)))
     }
     await until(() => size() > before + 2_000_000, 'the log was not copied into the database file')
     expect(store.counts()).toEqual({ pending: 2500, dead: 0 })

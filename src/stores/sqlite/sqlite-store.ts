@@ -3,12 +3,7 @@
  * `write-batch.ts`): a pre hook before the call runs, a post hook before the call's promise settles, the writes made
  * together in one transaction; acks, retries and dead letters folded into the next one.
  */
-import type {
-  WebHookDeadLetter,
-  WebHookLease,
-  WebHookStore,
-  WebHookStoredDelivery,
-} from '../../contracts/store.js'
+import type { WebHookDeadLetter, WebHookLease, WebHookStore, WebHookStoredDelivery } from '../../contracts/store.js'
 import { WebHookStoreError } from '../../errors/store-error.js'
 import { newOwner } from '../owner.js'
 import { type Key, Keys } from './keys.js'
@@ -79,7 +74,7 @@ export function sqliteStore(options: WebHookSqliteStoreOptions): WebHookSqliteSt
   const { db, statements: sql } = open(options)
   const keys = new Keys(sql)
   const owner = newOwner()
-  const writer = new Writer(db, options.filename, keys)
+  const writer = new Writer(db, options.filename, keys, owner)
   const reads = createReads(db, sql, keys, owner)
   let leaseMs = DEFAULT_LEASE_MS
   let closed = false

@@ -27,8 +27,8 @@ export class Writer {
   readonly #inserts: Inserts
   readonly #checkpointer: Checkpointer
 
-  constructor(db: Database, filename: string, keys: Keys) {
-    const inserts = new Inserts(db, keys)
+  constructor(db: Database, filename: string, keys: Keys, owner: string) {
+    const inserts = new Inserts(db, keys, owner)
     const checkpointer = new Checkpointer(db, filename, peerPath('better-sqlite3'))
     const transaction = db.transaction((writes: ReadonlyArray<() => void>) => {
       for (const write of writes) write()
