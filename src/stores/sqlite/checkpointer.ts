@@ -69,6 +69,8 @@ export class Checkpointer {
     try {
       worker = new Worker(SOURCE, {
         eval: true,
+        // Plain CommonJS: none of the process's preloads (a TypeScript loader, instrumentation) is needed here.
+        execArgv: [],
         workerData: { driver: this.#driver, filename: this.#filename, interval: INTERVAL_MS },
       })
     } catch {
