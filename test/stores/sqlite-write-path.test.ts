@@ -47,13 +47,18 @@ describe('sqliteStore write path', () => {
     expect(store.counts()).toEqual({ pending: 43, dead: 0 })
   })
 
-  it('new deliveries and others (retried, delayed, traced) mixed in one batch keep their order and their values', async () => {
+  it('new deliveries of two hooks and others (retried, delayed, traced) mixed in one batch keep their order and their values', async () => {
     const { store, ids, filename } = outbox()
     const batch = Array.from({ length: 30 }, (_, n) => {
       const item = stored()
       if (n % 7 === 3) return { ...item, attempts: 2 }
       if (n % 7 === 5) return { ...item, notBefore: Date.now() + 60_000 }
       if (n === 20) return { ...item, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }
+      // Another hook's: its own endpoint, URL, type and method, in runs of one and of two.
+      if (n % 9 === 1 || n % 9 === 2 || n === 27) {
+        const url = `http://127.0.0.1:9/other?n=${n % 2}`
+        return { ...item, endpoint: url, url, type: 'pre' as const, method: `b${n % 2}` }
+      }
       return item
     })
     await Promise.all(batch.map(item => store.enqueue(item, Date.now() + 60_000)))
@@ -61,17 +66,30 @@ describe('sqliteStore write path', () => {
     const db = new Database(filename, { readonly: true })
     onCleanup(() => db.close())
     const rows = db
-      .prepare('SELECT id, attempts, notBefore, traceparent, owner FROM web_hook_pending ORDER BY seq')
+      .prepare(
+        'SELECT id, endpoint, url, type, method, attempts, notBefore, traceparent, owner FROM web_hook_pending ORDER BY seq'
+      )
       .all() as Array<{
       id: string
+      endpoint: string
+      url: string
+      type: string
+      method: string
       attempts: number
       notBefore: number
       traceparent: string | null
       owner: string
     }>
-    expect(rows.map(row => [row.attempts, row.notBefore, row.traceparent])).toEqual(
-      batch.map(item => [item.attempts, item.notBefore, item.traceparent ?? null])
-    )
+    const columns = (row: WebHookStoredDelivery | (typeof rows)[number]) => [
+      row.endpoint,
+      row.url,
+      row.type,
+      row.method,
+      row.attempts,
+      row.notBefore,
+      row.traceparent ?? null,
+    ]
+    expect(rows.map(columns)).toEqual(batch.map(columns))
     // One owner for all: this store's.
     expect(new Set(rows.map(row => row.owner)).size).toBe(1)
     await Promise.all(batch.map(item => store.ack(item.id)))
