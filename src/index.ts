@@ -63,7 +63,6 @@ export type {
   WebHookTransportResponse,
   WebHookDeliveryFailure,
   WebHookDeliveryOutcome,
-  WebHookStore,
   WebHookDeliveryEventMap,
   WebHookStats,
   WebHookCloseResult,
@@ -72,13 +71,16 @@ export type {
   WebHookBreakerState,
   WebHookLatencyStats,
   WebHookEndpointStats,
+} from './contracts/delivery.js'
+export type {
+  WebHookStore,
   WebHookStoredDelivery,
   WebHookDeadLetter,
   WebHookLease,
   WebHookStoreContext,
   WebHookStoreWorker,
   WebHookStoreAttemptResult,
-} from './contracts/delivery.js'
+} from './contracts/store.js'
 export type {
   WebHookAttemptOutcome,
   WebHookAttemptRecord,

@@ -4,7 +4,8 @@
  */
 import type { WebHookLogger, WebHookErrorEvent, WebHooksConfig } from './types.js'
 import type { LookupFunction } from 'node:net'
-import type { WebHookDeliveryEventMap, WebHookTransport, WebHookStore } from '../contracts/delivery.js'
+import type { WebHookDeliveryEventMap, WebHookTransport } from '../contracts/delivery.js'
+import type { WebHookStore } from '../contracts/store.js'
 import type { SafeUrlPolicy } from '../security/safe-url.js'
 import type { SenderTelemetry } from '../telemetry/sender.js'
 import type { WebHookTelemetryOptions } from '../telemetry/types.js'

@@ -6,12 +6,8 @@
  */
 import type { LiteralUnion } from 'type-fest'
 import type { WebHookTelemetry } from '../telemetry/types.js'
-import type {
-  WebHookDeliveryEventMap,
-  WebHookDeliveryFailure,
-  WebHookStore,
-  WebHookTransport,
-} from '../contracts/delivery.js'
+import type { WebHookDeliveryEventMap, WebHookDeliveryFailure, WebHookTransport } from '../contracts/delivery.js'
+import type { WebHookStore } from '../contracts/store.js'
 import type { WebHookPayloadError } from '../errors/payload-error.js'
 import type { WebHookUserError } from '../errors/user-error.js'
 import type { WebHookDeliveryOptions, WebHookRedactOptions, WebHookSafeUrlOptions } from './delivery-option-types.js'

@@ -209,13 +209,3 @@ export interface WebHookCloseResult {
    */
   undelivered: readonly WebHookDeliveryInfo[]
 }
-
-export type {
-  WebHookStore,
-  WebHookStoredDelivery,
-  WebHookDeadLetter,
-  WebHookLease,
-  WebHookStoreContext,
-  WebHookStoreWorker,
-  WebHookStoreAttemptResult,
-} from './store.js'
