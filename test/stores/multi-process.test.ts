@@ -15,7 +15,7 @@ let queues = 0
 
 async function stop(proc: Child): Promise<{ delivered: number; cpu: number }> {
   proc.process.kill('SIGTERM')
-  const line = await proc.line('stats ')
+  const line = await proc.line('stats ', 30_000)
   await exited(proc.process)
   return JSON.parse(line.slice('stats '.length))
 }
@@ -32,7 +32,12 @@ async function scenario(enqueuersWork: boolean) {
   // Every process up (its SIGTERM handler set) before any is stopped: a child still loading under a busy machine
   // would otherwise die of the SIGTERM silently, without its stats line.
   await Promise.all([worker, ...enqueuers].map(proc => proc.line('ready', 60_000)))
-  await Promise.all(enqueuers.map(proc => proc.line(`enqueued ${count}`, 60_000)))
+  // Each process says `enqueued` once its SIGTERM handler is set (the worker `enqueued 0`): all waited for, so that a
+  // stop never comes first.
+  await Promise.all([
+    worker.line('enqueued 0', 60_000),
+    ...enqueuers.map(proc => proc.line(`enqueued ${count}`, 60_000)),
+  ])
   const total = 2 * 2 * count
   await until(() => uniqueIds(server).size === total, `${total} hooks`, 30_000)
   const stats = await Promise.all([worker, ...enqueuers].map(stop))
