@@ -58,7 +58,8 @@ export class Checkpointer {
     this.#db = db
     this.#filename = filename
     this.#driver = driver ?? ''
-    this.#done = driver === undefined || filename === '' || filename === ':memory:' || db.memory
+    // `db.memory`: `:memory:` or an anonymous (empty-named) database, neither with a log to checkpoint.
+    this.#done = driver === undefined || db.memory
   }
 
   /** A batch of `rows` writes was committed. */

@@ -31,7 +31,11 @@ export class Inserts {
   /** A new delivery's row: its hook's values named, this store's owner written in as a literal. */
   readonly #freshRow: string
   readonly #owner: string
-  readonly #statements = new Map<string, Statement<unknown[]>>()
+  /** Prepared statements by row count: new deliveries of one hook, and any rows. */
+  readonly #statements = {
+    fresh: new Map<number, Statement<unknown[]>>(),
+    full: new Map<number, Statement<unknown[]>>(),
+  }
   #rows: InsertValues[] = []
 
   constructor(db: Database, keys: Keys, owner: string) {
@@ -98,12 +102,12 @@ export class Inserts {
   }
 
   #statement(size: number, fresh: boolean): Statement<unknown[]> {
-    const key = `${fresh ? 'fresh' : 'full'} ${size}`
-    let statement = this.#statements.get(key)
+    const statements = fresh ? this.#statements.fresh : this.#statements.full
+    let statement = statements.get(size)
     if (statement === undefined) {
       const row = fresh ? this.#freshRow : ROW_VALUES
       statement = this.#db.prepare(`${INSERT_INTO} VALUES ${Array(size).fill(row).join(', ')}`)
-      this.#statements.set(key, statement)
+      statements.set(size, statement)
     }
     return statement
   }
