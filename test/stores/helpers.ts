@@ -1,5 +1,5 @@
 /**
- * Helpers of the store tests: temporary directories, a free loopback port, a receiver view that dedupes on
+ * Helpers of the store tests: stored deliveries, temporary directories, a free loopback port, a receiver view that dedupes on
  * `webhook-id`, and child processes running a fixture under tsx. Receivers, wrapped dispatchers and the cleanup
  * registry are the shared ones of test/core/setup.ts.
  */
@@ -10,10 +10,31 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { onCleanup } from '../core/setup.js'
+import type { WebHookStoredDelivery } from '../../src/contracts/store.js'
 import { type ReceivedRequest, startReceiver, type TestReceiver } from '../helpers/receiver.js'
 
 // The shared registry, receiver, wrap and until (test/core/setup.ts), for the store tests' imports.
 export { onCleanup, receiver, until, wrap } from '../core/setup.js'
+
+let deliveries = 0
+
+/** A stored delivery to a receiver that is down (port 9), with a fresh id and callId; `fields` override. */
+export function storedDelivery(fields: Partial<WebHookStoredDelivery> = {}): WebHookStoredDelivery {
+  const n = ++deliveries
+  return {
+    id: `msg_st${n}`,
+    endpoint: 'http://127.0.0.1:9/',
+    url: 'http://127.0.0.1:9/',
+    type: 'post',
+    method: 'a',
+    callId: `c${n}`,
+    body: JSON.stringify({ n }),
+    createdAt: Date.now(),
+    attempts: 0,
+    notBefore: 0,
+    ...fields,
+  }
+}
 
 /** A temporary directory removed after the test. */
 export function tempDir(): string {

@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { withWebHooks } from '../../src/index.js'
-import { sqliteStore, type WebHookStoredDelivery } from '../../src/stores/sqlite/index.js'
-import { child, exited, freePort, onCleanup, receiver, tempDir, until, wrap } from './helpers.js'
+import { sqliteStore } from '../../src/stores/sqlite/index.js'
+import { child, exited, freePort, onCleanup, receiver, storedDelivery, tempDir, until, wrap } from './helpers.js'
 
 /** A second connection to the outbox: counts the committed rows. */
 function reader(filename: string) {
@@ -32,20 +32,6 @@ function outbox(options: { busyTimeout?: number } = {}) {
   onCleanup(() => store.close())
   return { filename, store, file: reader(filename) }
 }
-
-let serial = 0
-const stored = (body = '{}', type: 'pre' | 'post' = 'post'): WebHookStoredDelivery => ({
-  id: `msg_gc${++serial}`,
-  endpoint: 'http://127.0.0.1:9/',
-  url: 'http://127.0.0.1:9/',
-  type,
-  method: 'a',
-  callId: `c${serial}`,
-  body,
-  createdAt: Date.now(),
-  attempts: 0,
-  notBefore: 0,
-})
 
 /** A logger that keeps the errors it is given. */
 function errorLog() {
@@ -114,8 +100,8 @@ describe('sqliteStore group commit', () => {
 
   it('writes made together share one commit; acks are folded into a later one, and close() commits them', async () => {
     const { filename, store, file } = outbox()
-    const first = stored()
-    const second = stored()
+    const first = storedDelivery()
+    const second = storedDelivery()
     const [a, b] = [store.enqueue(first, Date.now() + 60_000), store.enqueue(second, Date.now() + 60_000)]
     expect(a).toBe(b)
     expect(file.pending()).toBe(0)
@@ -137,9 +123,11 @@ describe('sqliteStore group commit', () => {
     onCleanup(() => admin.close())
     admin.exec(`CREATE TRIGGER refuse BEFORE INSERT ON web_hook_pending WHEN NEW.body = 'poison'
       BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
-    const writes = [stored('{"n":1}'), stored('poison'), stored('{"n":3}')].map(item =>
-      store.enqueue(item, Date.now() + 60_000)
-    )
+    const writes = [
+      storedDelivery({ body: '{"n":1}' }),
+      storedDelivery({ body: 'poison' }),
+      storedDelivery({ body: '{"n":3}' }),
+    ].map(item => store.enqueue(item, Date.now() + 60_000))
     const results = await Promise.allSettled(writes)
     for (const result of results) {
       expect(result).toMatchObject({
@@ -153,7 +141,7 @@ describe('sqliteStore group commit', () => {
     }
     expect(file.pending()).toBe(0)
     admin.exec('DROP TRIGGER refuse')
-    await store.enqueue(stored(), Date.now() + 60_000)
+    await store.enqueue(storedDelivery(), Date.now() + 60_000)
     expect(file.pending()).toBe(1)
     expect(store.counts()).toEqual({ pending: 1, dead: 0 })
   })

@@ -8,21 +8,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { sqliteStore, type WebHookStoredDelivery } from '../../src/stores/sqlite/index.js'
-import { child, exited, onCleanup, tempDir, until } from './helpers.js'
-
-let serial = 0
-const stored = (type: 'pre' | 'post' = 'post'): WebHookStoredDelivery => ({
-  id: `msg_wp${++serial}`,
-  endpoint: 'http://127.0.0.1:9/',
-  url: 'http://127.0.0.1:9/',
-  type,
-  method: 'a',
-  callId: `c${serial}`,
-  body: JSON.stringify({ n: serial }),
-  createdAt: Date.now(),
-  attempts: 0,
-  notBefore: 0,
-})
+import { child, exited, onCleanup, storedDelivery, tempDir, until } from './helpers.js'
 
 function outbox() {
   const filename = join(tempDir(), 'outbox.db')
@@ -37,7 +23,7 @@ function outbox() {
 describe('sqliteStore write path', () => {
   it('a batch of 85 inserts (statements of 64, 16, 4 and 1 rows) is in the file in order; each ack removes its own row', async () => {
     const { store, ids } = outbox()
-    const batch = Array.from({ length: 85 }, () => stored())
+    const batch = Array.from({ length: 85 }, () => storedDelivery())
     await Promise.all(batch.map(item => store.enqueue(item, Date.now() + 60_000)))
     expect(ids()).toEqual(batch.map(item => item.id))
     // Every other one acked, from the end: each ack finds its own row by the key its insert got.
@@ -50,7 +36,7 @@ describe('sqliteStore write path', () => {
   it('new deliveries of two hooks and others (retried, delayed, traced) mixed in one batch keep their order and their values', async () => {
     const { store, ids, filename } = outbox()
     const batch = Array.from({ length: 30 }, (_, n) => {
-      const item = stored()
+      const item = storedDelivery()
       if (n % 7 === 3) return { ...item, attempts: 2 }
       if (n % 7 === 5) return { ...item, notBefore: Date.now() + 60_000 }
       if (n === 20) return { ...item, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }
@@ -98,9 +84,9 @@ describe('sqliteStore write path', () => {
 
   it('a pre and posts in the same turn: the pre is committed at once, the posts with the next ones, all in order', async () => {
     const { store, ids } = outbox()
-    const first = stored('post')
-    const pre = stored('pre')
-    const last = stored('post')
+    const first = storedDelivery()
+    const pre = storedDelivery({ type: 'pre' })
+    const last = storedDelivery()
     const writes = [first, pre, last].map(item => store.enqueue(item, Date.now() + 60_000))
     // The pre's commit took the post queued before it along.
     expect(ids()).toEqual([first.id, pre.id])
@@ -110,7 +96,7 @@ describe('sqliteStore write path', () => {
 
   it('acks made in separate turns share one commit, and each is in the file once its promise resolves', async () => {
     const { store, ids } = outbox()
-    const batch = Array.from({ length: 10 }, () => stored())
+    const batch = Array.from({ length: 10 }, () => storedDelivery())
     await Promise.all(batch.map(item => store.enqueue(item, Date.now() + 60_000)))
     const acks: Promise<void>[] = []
     for (const item of batch) {
@@ -129,7 +115,7 @@ describe('sqliteStore write path', () => {
     // 2 500 rows of ~1 KB: about 700 pages of log, under SQLite's own 1 000-page automatic checkpoint.
     const body = 'x'.repeat(1000)
     for (let at = 0; at < 2500; at += 250) {
-      await Promise.all(Array.from({ length: 250 }, () => store.enqueue({ ...stored(), body }, Date.now() + 60_000)))
+      await Promise.all(Array.from({ length: 250 }, () => store.enqueue(storedDelivery({ body }), Date.now() + 60_000)))
     }
     await until(() => size() > before + 2_000_000, 'the log was not copied into the database file')
     expect(store.counts()).toEqual({ pending: 2500, dead: 0 })
