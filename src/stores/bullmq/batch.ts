@@ -81,12 +81,15 @@ export class AddBatch {
     const jobs: BulkJob[] = []
     const ids: string[] = new Array(batch.length)
     let group: number[] = []
+    /** The delivery at `index` as a job of its own id. */
+    const alone = (index: number) => {
+      const { data, opts } = batch[index]!
+      jobs.push({ name: data.type, data, opts })
+      ids[index] = opts.jobId
+    }
     const close = () => {
-      if (group.length === 1) {
-        const { data, opts } = batch[group[0]!]!
-        jobs.push({ name: data.type, data, opts })
-        ids[group[0]!] = opts.jobId
-      } else if (group.length > 1) {
+      if (group.length === 1) alone(group[0]!)
+      else if (group.length > 1) {
         const jobId = `${this.#prefix}${++this.#count}`
         const deliveries = group.map(index => batch[index]!.data)
         jobs.push({ name: BATCH, data: { deliveries }, opts: this.#deps.batchOptions(jobId) })
@@ -94,10 +97,9 @@ export class AddBatch {
       }
       group = []
     }
-    for (const [index, { data, opts, group: shared }] of batch.entries()) {
+    for (const [index, { group: shared }] of batch.entries()) {
       if (!shared) {
-        jobs.push({ name: data.type, data, opts })
-        ids[index] = opts.jobId
+        alone(index)
         continue
       }
       group.push(index)
